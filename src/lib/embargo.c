@@ -1,1 +1,15 @@
-/* placeholder: being written */
+/* Process-wide entry points: version and clean-up. */
+#include "embargo/embargo.h"
+
+#include <libxml/parser.h>
+#include <unicode/uclean.h>
+
+#include "text/normalize.h"
+
+const char *emb_version(void) { return EMB_VERSION; }
+
+void emb_cleanup(void) {
+  emb__normalize_cleanup();
+  xmlCleanupParser();
+  u_cleanup();
+}

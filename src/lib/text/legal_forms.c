@@ -1,1 +1,2 @@
-/* placeholder: being written */
+/* Legal-form and abbreviation tables: being written. */
+#include "legal_forms.h"

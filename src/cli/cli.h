@@ -1,0 +1,68 @@
+/* The embargo command line: shared declarations of the subcommands. */
+#ifndef EMB_CLI_CLI_H
+#define EMB_CLI_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "embargo/embargo.h"
+
+/* Exit codes (docs/cli.md). */
+enum {
+  CLI_OK = 0,    /* done; no match / nothing to flag */
+  CLI_HIT = 1,   /* a match was found (screen, compare) */
+  CLI_USAGE = 2, /* bad command line */
+  CLI_DATA = 3   /* data could not be loaded or input was bad */
+};
+
+/* One option of a subcommand's sorted option table. */
+typedef struct cli_opt {
+  const char *name; /* without the leading "--" */
+  int has_arg;
+  int id;
+} cli_opt;
+
+typedef struct cli_args {
+  const char *values[32]; /* by option id: the argument, or "" for flags */
+  const char *multi_data[16]; /* every --data given, in order */
+  size_t n_data;
+  const char *pos[8]; /* positional arguments */
+  size_t n_pos;
+} cli_args;
+
+/* Parses argv against opts (n entries, sorted by name). Prints a message
+ * naming the bad option and returns CLI_USAGE on error, else CLI_OK. The
+ * option with name "data" may be repeated. */
+int cli_parse(const char *cmd, const cli_opt *opts, size_t n, int argc,
+              char **argv, cli_args *out);
+
+typedef struct cli_loaded {
+  emb_listset *ls;
+  emb_index *ix;
+  size_t warnings; /* bad rows and other warnings while loading */
+  size_t errors;   /* files rejected */
+} cli_loaded;
+
+/* Loads the --data paths (or the built-in default data) and builds the
+ * index when want_index. Prints errors, and warnings when verbose; returns
+ * CLI_OK or CLI_DATA. Free with cli_unload. */
+int cli_load(const cli_args *a, int strict, int verbose, int want_index,
+             cli_loaded *out);
+void cli_unload(cli_loaded *l);
+
+/* JSON of one hit (new reference). */
+json_t *cli_hit_json(const emb_hit *h, double threshold);
+json_t *cli_explain_json(const emb_explain *ex, double threshold);
+/* Writes j compactly on one line (jsonl) or indented; consumes j. */
+void cli_emit_json(FILE *f, json_t *j, int pretty);
+/* Parses a number in [lo, hi]; returns 0 on success. */
+int cli_parse_double(const char *s, double lo, double hi, double *out);
+int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
+/* Checks a YYYY-MM-DD calendar date. */
+int cli_valid_date(const char *s);
+
+int cmd_screen(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_lists(int argc, char **argv);
+
+#endif
