@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages embargo needs to build and test.
+# Run as root (or with sudo). Skips apt-get when everything is present.
+set -euo pipefail
+pkgs=(build-essential pkg-config meson ninja-build
+      libicu-dev libjansson-dev libxml2-dev libsqlite3-dev libcmocka-dev
+      valgrind clang libclang-rt-14-dev jq)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
