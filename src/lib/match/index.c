@@ -228,7 +228,7 @@ static emb_status build_postings(emb_index *ix, const pair_vec *pv) {
 }
 
 static int del_eligible(const emb__tok *t, const char *text) {
-  if (t->keykind != EMB__KEY_TOKEN || t->len < 4 || t->len > 40) return 0;
+  if (t->keykind != EMB__KEY_TOKEN || t->len < 5 || t->len > 40) return 0;
   for (size_t i = 0; i < t->len; i++)
     if ((unsigned char)text[i] >= 0x80) return 0;
   return 1;
@@ -281,7 +281,7 @@ static void del_lookup(const emb_index *ix, uint64_t h,
 
 void emb__tok_neighbours(const emb_index *ix, const char *text, size_t len,
                          void (*fn)(void *ud, uint32_t tok), void *ud) {
-  if (ix->del_cap == 0 || len < 3 || len > 41) return;
+  if (ix->del_cap == 0 || len < 4 || len > 41) return;
   char buf[64];
   del_lookup(ix, hash_bytes(text, len), fn, ud);
   for (size_t d = 0; d < len; d++) {

@@ -71,7 +71,7 @@ int emb__osa_distance(const char *a, size_t na, const char *b, size_t nb,
 }
 
 int emb__typo_budget(size_t n) {
-  if (n <= 3) return 0;
+  if (n <= 4) return 0;
   if (n <= 8) return 1;
   return 2;
 }

@@ -10,8 +10,8 @@
 int emb__osa_distance(const char *a, size_t na, const char *b, size_t nb,
                       int max);
 
-/* The edit distance a token of n bytes may have and still match: 0 up to 3
- * bytes, 1 from 4, 2 from 9. Short tokens must match exactly so that
+/* The edit distance a token of n bytes may have and still match: 0 up to 4
+ * bytes, 1 from 5, 2 from 9. Short tokens must match exactly so that
  * "SMIC" cannot reach "SMIT" and initials stay distinct. */
 int emb__typo_budget(size_t n);
 
