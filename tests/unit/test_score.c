@@ -108,10 +108,12 @@ static void test_acronym(void **state) {
   size_t n = parse("semiconductor manufacturing of international corp/1/L", t,
                    b);
   t[2].flags = EMB__TOKF_GENERIC; /* "of" is a stop word */
-  assert_int_equal(emb__acronym(t, n, out, sizeof(out)), 3);
+  assert_int_equal(emb__acronym(t, n, 0, out, sizeof(out)), 3);
   assert_string_equal(out, "smi");
+  assert_int_equal(emb__acronym(t, n, 1, out, sizeof(out)), 4);
+  assert_string_equal(out, "smic");
   n = parse("two words", t, b);
-  assert_int_equal(emb__acronym(t, n, out, sizeof(out)), 0);
+  assert_int_equal(emb__acronym(t, n, 0, out, sizeof(out)), 0);
 }
 
 int main(void) {

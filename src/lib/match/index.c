@@ -98,10 +98,11 @@ float emb__weight(const emb_index *ix, uint32_t df, uint8_t flags) {
   return w;
 }
 
-size_t emb__acronym(const emb__stok *t, size_t n, char *out, size_t cap) {
+size_t emb__acronym(const emb__stok *t, size_t n, int with_legal, char *out,
+                    size_t cap) {
   size_t k = 0, words = 0;
   for (size_t i = 0; i < n; i++) {
-    if (t[i].flags & EMB__TOKF_LEGAL) continue;
+    if ((t[i].flags & EMB__TOKF_LEGAL) && !with_legal) continue;
     unsigned char c = (unsigned char)t[i].text[0];
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return 0;
     /* Stop words ("of", "the", "and") are left out of initials. */
@@ -197,8 +198,9 @@ static emb_status add_variant(emb_index *ix, pair_vec *pv, uint32_t ent,
       st[i].flags = t[i].flags;
       st[i].weight = 1.0f;
     }
-    size_t len = emb__acronym(st, n, key, sizeof(key));
-    if (len >= 3) {
+    for (int legal = 0; legal < 2; legal++) {
+      size_t len = emb__acronym(st, n, legal, key, sizeof(key));
+      if (len < 3) continue;
       int64_t id = intern(ix, key, len, 0, EMB__KEY_ACRONYM);
       if (id < 0 || push_pair(pv, (uint32_t)id, vid)) return EMB_ENOMEM;
     }

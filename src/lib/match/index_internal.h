@@ -121,10 +121,14 @@ int64_t emb__tok_find(const emb_index *ix, const char *text, size_t len);
  * may include the token itself and a few at distance two). */
 void emb__tok_neighbours(const emb_index *ix, const char *text, size_t len,
                          void (*fn)(void *ud, uint32_t tok), void *ud);
-/* Acronym of a token sequence (initials of the non-legal, non-generic-stop
- * tokens), written to out (cap bytes); returns its length or 0 when the
- * sequence does not make one (fewer than 3 words). */
-size_t emb__acronym(const emb__stok *t, size_t n, char *out, size_t cap);
+/* Acronym of a token sequence: the initials of its words, stop words left
+ * out, legal forms included when with_legal ("SMIC" for Semiconductor
+ * Manufacturing International Corporation) and left out otherwise.
+ * Written to out (cap bytes); returns its length, or 0 when the sequence
+ * does not make one (fewer than 3 words, or a word not starting with a
+ * letter or digit). */
+size_t emb__acronym(const emb__stok *t, size_t n, int with_legal, char *out,
+                    size_t cap);
 
 /* Scores query tokens q against candidate tokens c in [0, 1]. person != 0
  * counts the candidate's unmatched tokens in full (a person's extra given

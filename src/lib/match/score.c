@@ -66,9 +66,12 @@ static double acronym_score(const emb__stok *one, size_t n1,
   int s = single_token(one, n1);
   if (s < 0 || one[s].len < 3) return 0;
   char acr[64];
-  size_t len = emb__acronym(many, n2, acr, sizeof(acr));
-  if (len != one[s].len || memcmp(acr, one[s].text, len) != 0) return 0;
-  return len == 3 ? ACRONYM3_SCORE : ACRONYM_SCORE;
+  for (int legal = 0; legal < 2; legal++) {
+    size_t len = emb__acronym(many, n2, legal, acr, sizeof(acr));
+    if (len == one[s].len && memcmp(acr, one[s].text, len) == 0)
+      return len == 3 ? ACRONYM3_SCORE : ACRONYM_SCORE;
+  }
+  return 0;
 }
 
 double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,

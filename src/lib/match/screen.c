@@ -177,8 +177,9 @@ static float collect_form(const emb_index *ix, emb__scratch *s,
     if (id >= 0) add_postings(ix, s, (uint32_t)id, q[i].weight + q[i + 1].weight);
   }
   /* A long name given in full may be listed by its initials. */
-  size_t alen = emb__acronym(q, nq, key, sizeof(key));
-  if (alen >= 3) {
+  for (int legal = 0; legal < 2; legal++) {
+    size_t alen = emb__acronym(q, nq, legal, key, sizeof(key));
+    if (alen < 3) continue;
     int64_t id = emb__tok_find(ix, key, alen);
     if (id >= 0) add_postings(ix, s, (uint32_t)id, total);
   }
