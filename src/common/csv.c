@@ -31,8 +31,9 @@ struct emb__csv {
   size_t pos;       /* next byte to read */
   long line;        /* 1-based line number at pos */
   char sep;
-  /* Cached positions of the next '\n' and '\r' at or after pos; len when
-   * there is none. Valid while they are >= pos. */
+  /* Cached positions of the next '\n' and '\r' at or after some earlier
+   * position; len when there is none, (size_t)-1 before the first search.
+   * Searched again once pos has passed them. */
   size_t next_lf;
   size_t next_cr;
   emb__csv_field fields[EMB__CSV_MAX_FIELDS];
@@ -65,7 +66,9 @@ void emb__csv_free(emb__csv *r) {
   free(r);
 }
 
-const char *emb__csv_error(const emb__csv *r) { return r->err; }
+const char *emb__csv_error(const emb__csv *r) {
+  return r->err;
+}
 
 int emb__csv_field_eq(const emb__csv_field *f, const char *s) {
   size_t n = strlen(s);
@@ -122,6 +125,7 @@ static long count_breaks(const emb__csv *r, size_t from, size_t to) {
  * memory. The caller bounds the total by the field limit. */
 static int scratch_put(emb__csv *r, size_t from, size_t to) {
   size_t n = to - from;
+  if (n == 0) return 1;
   if (r->scratch_len + n > r->scratch_cap) {
     size_t cap = r->scratch_cap ? r->scratch_cap : 4096;
     while (cap < r->scratch_len + n) cap *= 2;
@@ -212,11 +216,9 @@ static field_end read_quoted(emb__csv *r, size_t idx, int *bad, int *oom) {
       /* Stray text after the closing quote. */
       total += stop - r->pos;
       if (store && !*bad && total <= EMB__CSV_MAX_FIELD) {
-        if (!scratch_put(r, seg, body_end) ||
-            !scratch_put(r, r->pos, stop))
+        if (!scratch_put(r, seg, body_end) || !scratch_put(r, r->pos, stop))
           *oom = 1;
         in_scratch = 1;
-        seg = body_end;
       }
     } else if (in_scratch && store && !*bad) {
       if (!scratch_put(r, seg, body_end)) *oom = 1;

@@ -54,14 +54,13 @@ emb_status emb__csl_add_address(emb__src *s, emb_entity *e, const char *str,
 /* Adds the countries of a citizenships or nationalities value: a list
  * split on ';', each piece tried whole ("Korea, North") and otherwise
  * split again on ','. */
-emb_status emb__csl_add_countries(emb__src *s, emb_entity *e,
-                                  const char *str, size_t len);
+emb_status emb__csl_add_countries(emb__src *s, emb_entity *e, const char *str,
+                                  size_t len);
 
 /* Parses a date into *field; an invalid date is reported as a warning
  * naming the column and leaves *field unchanged. line may be 0. */
 emb_status emb__csl_set_date(emb__src *s, long line, const char *column,
-                             const char **field, const char *str,
-                             size_t len);
+                             const char **field, const char *str, size_t len);
 
 /* For Entity List entries (list "EL"), adds the footnote designations
  * written into e->license_requirement: a digit 1-9 right after a letter

@@ -30,7 +30,9 @@ static void trim(const char **str, size_t *len) {
   *len = n;
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 static int is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -94,8 +96,7 @@ emb_entity_type emb__csl_type(const char *str, size_t len) {
              {"Aircraft", EMB_TYPE_AIRCRAFT}};
   trim(&str, &len);
   for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-    if (strlen(tab[i].name) == len &&
-        strncasecmp(str, tab[i].name, len) == 0)
+    if (strlen(tab[i].name) == len && strncasecmp(str, tab[i].name, len) == 0)
       return tab[i].type;
   return EMB_TYPE_UNKNOWN;
 }
@@ -153,8 +154,8 @@ emb_status emb__csl_add_address(emb__src *s, emb_entity *e, const char *str,
   return add_country(s, e, str + i, len - i);
 }
 
-emb_status emb__csl_add_countries(emb__src *s, emb_entity *e,
-                                  const char *str, size_t len) {
+emb_status emb__csl_add_countries(emb__src *s, emb_entity *e, const char *str,
+                                  size_t len) {
   const char *p;
   size_t n, pos = 0;
   while (next_piece(str, len, &pos, ";", &p, &n)) {
@@ -175,8 +176,7 @@ emb_status emb__csl_add_countries(emb__src *s, emb_entity *e,
 }
 
 emb_status emb__csl_set_date(emb__src *s, long line, const char *column,
-                             const char **field, const char *str,
-                             size_t len) {
+                             const char **field, const char *str, size_t len) {
   trim(&str, &len);
   if (len == 0) return EMB_OK;
   char ymd[11];
@@ -190,8 +190,7 @@ emb_status emb__csl_set_date(emb__src *s, long line, const char *column,
 
 emb_status emb__csl_add_footnotes(emb__src *s, emb_entity *e) {
   const char *t = e->license_requirement;
-  if (t == NULL || e->list == NULL || strcmp(e->list, "EL") != 0)
-    return EMB_OK;
+  if (t == NULL || e->list == NULL || strcmp(e->list, "EL") != 0) return EMB_OK;
   for (size_t i = 1; t[i] != '\0'; i++) {
     if (t[i] < '1' || t[i] > '9') continue;
     if (!is_alpha(t[i - 1]) && t[i - 1] != ')') continue;
@@ -231,31 +230,29 @@ typedef enum col {
   C_COUNT
 } col;
 
-static const char *const col_names[C_COUNT] = {
-    "_id",
-    "source",
-    "entity_number",
-    "type",
-    "programs",
-    "name",
-    "title",
-    "addresses",
-    "federal_register_notice",
-    "start_date",
-    "end_date",
-    "license_requirement",
-    "license_policy",
-    "remarks",
-    "source_list_url",
-    "alt_names",
-    "citizenships",
-    "nationalities",
-    "source_information_url",
-    "ids"};
+static const char *const col_names[C_COUNT] = {"_id",
+                                               "source",
+                                               "entity_number",
+                                               "type",
+                                               "programs",
+                                               "name",
+                                               "title",
+                                               "addresses",
+                                               "federal_register_notice",
+                                               "start_date",
+                                               "end_date",
+                                               "license_requirement",
+                                               "license_policy",
+                                               "remarks",
+                                               "source_list_url",
+                                               "alt_names",
+                                               "citizenships",
+                                               "nationalities",
+                                               "source_information_url",
+                                               "ids"};
 
 /* The columns whose absence means the file is not the CSL. */
-static const col required[] = {C_SOURCE, C_ENTITY_NUMBER, C_NAME,
-                               C_ALT_NAMES};
+static const col required[] = {C_SOURCE, C_ENTITY_NUMBER, C_NAME, C_ALT_NAMES};
 
 typedef struct csv_ctx {
   emb__src *s;
@@ -273,8 +270,7 @@ static int header_eq(const emb__csv_field *f, const char *name) {
 
 /* Maps header names to field indexes; returns the number of required
  * columns found. */
-static size_t map_header(const emb__csv_field *f, size_t n,
-                         int idx[C_COUNT]) {
+static size_t map_header(const emb__csv_field *f, size_t n, int idx[C_COUNT]) {
   for (size_t c = 0; c < C_COUNT; c++) idx[c] = -1;
   for (size_t i = 0; i < n; i++)
     for (size_t c = 0; c < C_COUNT; c++)
@@ -302,12 +298,10 @@ static void get(const csv_ctx *x, const emb__csv_field *f, col c,
 }
 
 /* A row that repeats the header: its key columns hold their own names. */
-static int is_header_row(const csv_ctx *x, const emb__csv_field *f,
-                         size_t n) {
+static int is_header_row(const csv_ctx *x, const emb__csv_field *f, size_t n) {
   if (n != x->n_cols) return 0;
   for (size_t r = 0; r < n_required; r++)
-    if (!header_eq(&f[x->idx[required[r]]], col_names[required[r]]))
-      return 0;
+    if (!header_eq(&f[x->idx[required[r]]], col_names[required[r]])) return 0;
   return 1;
 }
 
@@ -331,14 +325,14 @@ static emb_status map_row(csv_ctx *x, emb_entity *e, const emb__csv_field *f,
   const char *p;
   size_t n;
   emb_status st = EMB_OK;
-#define TRY(c, expr)                 \
-  do {                               \
-    get(x, f, (c), &p, &n);          \
-    st = (expr);                     \
-    if (st != EMB_OK) {              \
-      *bad_col = col_names[(c)];     \
-      return st;                     \
-    }                                \
+#define TRY(c, expr)             \
+  do {                           \
+    get(x, f, (c), &p, &n);      \
+    st = (expr);                 \
+    if (st != EMB_OK) {          \
+      *bad_col = col_names[(c)]; \
+      return st;                 \
+    }                            \
   } while (0)
   TRY(C_SOURCE, emb__csl_set_source(s, e, &x->cache, p, n));
   get(x, f, C_TYPE, &p, &n);
@@ -370,12 +364,10 @@ static emb_status map_row(csv_ctx *x, emb_entity *e, const emb__csv_field *f,
   TRY(C_CITIZENSHIPS, emb__csl_add_countries(s, e, p, n));
   TRY(C_NATIONALITIES, emb__csl_add_countries(s, e, p, n));
   TRY(C_FR_NOTICE, emb__src_set(s, &e->citation, p, n));
-  TRY(C_START_DATE, emb__csl_set_date(s, line, "start_date", &e->start_date,
-                                      p, n));
-  TRY(C_END_DATE,
-      emb__csl_set_date(s, line, "end_date", &e->end_date, p, n));
-  TRY(C_LICENSE_REQUIREMENT,
-      emb__src_set(s, &e->license_requirement, p, n));
+  TRY(C_START_DATE,
+      emb__csl_set_date(s, line, "start_date", &e->start_date, p, n));
+  TRY(C_END_DATE, emb__csl_set_date(s, line, "end_date", &e->end_date, p, n));
+  TRY(C_LICENSE_REQUIREMENT, emb__src_set(s, &e->license_requirement, p, n));
   TRY(C_LICENSE_POLICY, emb__src_set(s, &e->license_policy, p, n));
   TRY(C_REMARKS, emb__src_set(s, &e->remarks, p, n));
   TRY(C_TITLE, emb__src_set(s, &e->title, p, n));
@@ -397,8 +389,10 @@ static emb_status load_row(csv_ctx *x, const emb__csv_field *f, size_t n,
   emb__src *s = x->s;
   emb__src_row(s);
   if (n != x->n_cols) {
-    emb__src_bad_row(s, line, "expected %zu fields, found %zu (row cut off "
-                     "or malformed)", x->n_cols, n);
+    emb__src_bad_row(s, line,
+                     "expected %zu fields, found %zu (row cut off "
+                     "or malformed)",
+                     x->n_cols, n);
     return EMB_OK;
   }
   const char *p;
@@ -435,15 +429,16 @@ static emb_status load(emb__src *s, const char *data, size_t len) {
   long line;
   emb__csv_result res = emb__csv_next(r, &f, &n, &line);
   if (res != EMB__CSV_RECORD || map_header(f, n, x.idx) != n_required) {
-    emb__src_fail(s, "the first row is not a CSL header (source, "
+    emb__src_fail(s,
+                  "the first row is not a CSL header (source, "
                   "entity_number, name, alt_names)");
     emb__csv_free(r);
     return EMB_EFORMAT;
   }
   x.n_cols = n;
   int warned_header = 0;
-  while (st == EMB_OK && (res = emb__csv_next(r, &f, &n, &line)) !=
-                             EMB__CSV_END) {
+  while (st == EMB_OK &&
+         (res = emb__csv_next(r, &f, &n, &line)) != EMB__CSV_END) {
     if (res == EMB__CSV_BAD) {
       emb__src_row(s);
       emb__src_bad_row(s, line, "%s", emb__csv_error(r));

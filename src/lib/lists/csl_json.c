@@ -31,8 +31,7 @@ static int contains(const char *h, size_t n, const char *needle) {
 }
 
 static size_t skip_ws(const char *h, size_t n, size_t i) {
-  while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' ||
-                   h[i] == '\n'))
+  while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
     i++;
   return i;
 }
@@ -51,8 +50,7 @@ static int probe(const char *head, size_t n) {
            contains(head + i, n - i, "\"source\"");
   if (head[i] == '[') {
     i = skip_ws(head, n, i + 1);
-    return i < n && head[i] == '{' &&
-           contains(head + i, n - i, "\"source\"") &&
+    return i < n && head[i] == '{' && contains(head + i, n - i, "\"source\"") &&
            contains(head + i, n - i, "\"name\"");
   }
   return 0;
@@ -60,20 +58,22 @@ static int probe(const char *head, size_t n) {
 
 /* ---- Values ----------------------------------------------------------- */
 
-/* The text of obj[key] when it is a string or an integer (entity numbers
- * come both ways); empty otherwise. buf (at least 24 bytes) holds the
- * digits of an integer. */
+/* The string obj[key], or empty when it is absent or not a string. The
+ * text is borrowed from the document. */
+static void str(const json_t *obj, const char *key, const char **p, size_t *n) {
+  const json_t *v = json_object_get(obj, key);
+  *p = json_is_string(v) ? json_string_value(v) : "";
+  *n = json_is_string(v) ? json_string_length(v) : 0;
+}
+
+/* Like str(), but an integer (entity numbers come both ways) is written
+ * as decimal digits into buf. */
 static void text(const json_t *obj, const char *key, char *buf, size_t cap,
                  const char **p, size_t *n) {
   const json_t *v = json_object_get(obj, key);
-  *p = "";
-  *n = 0;
-  if (json_is_string(v)) {
-    *p = json_string_value(v);
-    *n = json_string_length(v);
-  } else if (json_is_integer(v)) {
-    int w = snprintf(buf, cap, "%" JSON_INTEGER_FORMAT,
-                     json_integer_value(v));
+  str(obj, key, p, n);
+  if (json_is_integer(v)) {
+    int w = snprintf(buf, cap, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     if (w > 0 && (size_t)w < cap) {
       *p = buf;
       *n = (size_t)w;
@@ -81,22 +81,9 @@ static void text(const json_t *obj, const char *key, char *buf, size_t cap,
   }
 }
 
-static void str(const json_t *obj, const char *key, const char **p,
-                size_t *n) {
-  char unused[1];
-  const json_t *v = json_object_get(obj, key);
-  if (json_is_integer(v)) {
-    *p = "";
-    *n = 0;
-    return;
-  }
-  text(obj, key, unused, sizeof(unused), p, n);
-}
-
 static int is_blank(const char *p, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
-      return 0;
+    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') return 0;
   return 1;
 }
 
@@ -107,8 +94,8 @@ typedef emb_status (*str_fn)(emb__src *s, emb_entity *e, const char *p,
 
 static emb_status each_string(emb__src *s, emb_entity *e, const json_t *v,
                               str_fn fn) {
-  if (json_is_string(v)) return fn(s, e, json_string_value(v),
-                                   json_string_length(v));
+  if (json_is_string(v))
+    return fn(s, e, json_string_value(v), json_string_length(v));
   if (!json_is_array(v)) return EMB_OK;
   size_t i;
   const json_t *el;
@@ -152,18 +139,17 @@ static emb_status add_address_text(emb__src *s, emb_entity *e, const char *p,
 static void append(char *buf, size_t cap, size_t *len, const char *sep,
                    const char *p, size_t n) {
   if (n == 0 || is_blank(p, n)) return;
-  int w = snprintf(buf + *len, cap - *len, "%s%.*s", *len ? sep : "",
-                   (int)n, p);
+  int w =
+      snprintf(buf + *len, cap - *len, "%s%.*s", *len ? sep : "", (int)n, p);
   if (w > 0) *len += (size_t)w < cap - *len ? (size_t)w : cap - *len - 1;
 }
 
 /* An address object: {address, city, state, postal_code, country}. Its
  * parts present are joined by ", " into one address; its country code
  * gives the country. */
-static emb_status add_address_obj(emb__src *s, emb_entity *e,
-                                  const json_t *a) {
-  static const char *const keys[] = {"address", "city", "state",
-                                     "postal_code", "country"};
+static emb_status add_address_obj(emb__src *s, emb_entity *e, const json_t *a) {
+  static const char *const keys[] = {"address", "city", "state", "postal_code",
+                                     "country"};
   enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
   const char *p[N_KEYS];
   size_t n[N_KEYS], total = 1;
@@ -177,8 +163,8 @@ static emb_status add_address_obj(emb__src *s, emb_entity *e,
   if (buf == NULL) return EMB_ENOMEM;
   size_t len = 0;
   buf[0] = '\0';
-  for (size_t k = 0; k < N_KEYS; k++) append(buf, total, &len, ", ", p[k],
-                                             n[k]);
+  for (size_t k = 0; k < N_KEYS; k++)
+    append(buf, total, &len, ", ", p[k], n[k]);
   emb_status st = emb__src_add(s, e, EMB__F_ADDRESS, buf, len);
   free(buf);
   if (st != EMB_OK) return st;
@@ -188,8 +174,7 @@ static emb_status add_address_obj(emb__src *s, emb_entity *e,
 
 /* An identifier object: {type, number, country, ...} written as
  * "TYPE NUMBER (COUNTRY)". */
-static emb_status add_ident_obj(emb__src *s, emb_entity *e,
-                                const json_t *id) {
+static emb_status add_ident_obj(emb__src *s, emb_entity *e, const json_t *id) {
   const char *t, *num, *c;
   size_t tn, nn, cn;
   char numbuf[32];
@@ -207,8 +192,8 @@ static emb_status add_ident_obj(emb__src *s, emb_entity *e,
   append(buf, cap, &len, " ", t, tn);
   append(buf, cap, &len, " ", num, nn);
   if (cn > 0 && !is_blank(c, cn)) {
-    int w = snprintf(buf + len, cap - len, "%s(%.*s)", len ? " " : "",
-                     (int)cn, c);
+    int w =
+        snprintf(buf + len, cap - len, "%s(%.*s)", len ? " " : "", (int)cn, c);
     if (w > 0 && (size_t)w < cap - len) len += (size_t)w;
   }
   emb_status st = emb__src_add(s, e, EMB__F_IDENT, buf, len);
@@ -225,19 +210,19 @@ typedef struct json_ctx {
 
 /* Fills e from result r; on failure *bad_key names the key at fault. */
 static emb_status map_result(json_ctx *x, emb_entity *e, const json_t *r,
-                             const char **bad_key) {
+                             size_t index, const char **bad_key) {
   emb__src *s = x->s;
   const char *p;
   size_t n;
-  char buf[32];
+  char buf[32], where[64];
   emb_status st;
-#define TRY(key, expr)     \
-  do {                     \
-    st = (expr);           \
-    if (st != EMB_OK) {    \
-      *bad_key = (key);    \
-      return st;           \
-    }                      \
+#define TRY(key, expr)  \
+  do {                  \
+    st = (expr);        \
+    if (st != EMB_OK) { \
+      *bad_key = (key); \
+      return st;        \
+    }                   \
   } while (0)
   str(r, "source", &p, &n);
   TRY("source", emb__csl_set_source(s, e, &x->cache, p, n));
@@ -276,14 +261,15 @@ static emb_status map_result(json_ctx *x, emb_entity *e, const json_t *r,
                                    emb__csl_add_countries));
   str(r, "federal_register_notice", &p, &n);
   TRY("federal_register_notice", emb__src_set(s, &e->citation, p, n));
+  /* Warnings about dates name the result, as there is no line. */
   str(r, "start_date", &p, &n);
-  TRY("start_date",
-      emb__csl_set_date(s, 0, "start_date", &e->start_date, p, n));
+  snprintf(where, sizeof(where), "results[%zu]: start_date", index);
+  TRY("start_date", emb__csl_set_date(s, 0, where, &e->start_date, p, n));
   str(r, "end_date", &p, &n);
-  TRY("end_date", emb__csl_set_date(s, 0, "end_date", &e->end_date, p, n));
+  snprintf(where, sizeof(where), "results[%zu]: end_date", index);
+  TRY("end_date", emb__csl_set_date(s, 0, where, &e->end_date, p, n));
   str(r, "license_requirement", &p, &n);
-  TRY("license_requirement",
-      emb__src_set(s, &e->license_requirement, p, n));
+  TRY("license_requirement", emb__src_set(s, &e->license_requirement, p, n));
   str(r, "license_policy", &p, &n);
   TRY("license_policy", emb__src_set(s, &e->license_policy, p, n));
   str(r, "remarks", &p, &n);
@@ -341,18 +327,22 @@ static emb_status load_result(json_ctx *x, const json_t *r, size_t i) {
   emb_entity *e = emb__src_entity_new(s);
   if (e == NULL) return EMB_ENOMEM;
   const char *bad_key = "";
-  emb_status st = map_result(x, e, r, &bad_key);
+  emb_status st = map_result(x, e, r, i, &bad_key);
   if (st == EMB_OK) return EMB_OK;
   emb__src_drop_last(s);
   if (st == EMB_ENOMEM) return st;
-  emb__src_bad_row(s, 0, "results[%zu]: %s: %s", i, bad_key,
-                   emb_strerror(st));
+  emb__src_bad_row(s, 0, "results[%zu]: %s: %s", i, bad_key, emb_strerror(st));
   return EMB_OK;
 }
 
 static emb_status load(emb__src *s, const char *data, size_t len) {
   emb_status st = emb__src_set_name(s, "US Consolidated Screening List");
   if (st != EMB_OK) return st;
+  /* jansson rejects a byte order mark, which some tools write. */
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+    data += 3;
+    len -= 3;
+  }
   json_error_t err;
   /* Duplicate keys are accepted (the last one wins), as other readers of
    * the published file do. */

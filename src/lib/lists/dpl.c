@@ -30,9 +30,9 @@ typedef enum col {
 } col;
 
 static const char *const col_names[C_COUNT] = {
-    "Name",           "Street_Address",  "City",   "State",
-    "Country",        "Postal_Code",     "Effective_Date",
-    "Expiration_Date", "Action",         "FR_Citation"};
+    "Name",    "Street_Address", "City",           "State",
+    "Country", "Postal_Code",    "Effective_Date", "Expiration_Date",
+    "Action",  "FR_Citation"};
 
 /* The columns a file must have to be taken for the DPL. */
 static const col required[] = {C_NAME, C_STREET, C_EFFECTIVE, C_CITATION};
@@ -62,8 +62,7 @@ static void trim(const char **str, size_t *len) {
   *len = n;
 }
 
-static size_t map_header(const emb__csv_field *f, size_t n,
-                         int idx[C_COUNT]) {
+static size_t map_header(const emb__csv_field *f, size_t n, int idx[C_COUNT]) {
   for (size_t c = 0; c < C_COUNT; c++) idx[c] = -1;
   for (size_t i = 0; i < n; i++) {
     const char *p = f[i].p;
@@ -109,8 +108,7 @@ static int probe(const char *head, size_t n) {
  * (the parts present, joined by ", "). */
 static emb_status add_address(const dpl_ctx *x, emb_entity *e,
                               const emb__csv_field *f) {
-  static const col order[] = {C_STREET, C_CITY, C_STATE, C_POSTAL,
-                              C_COUNTRY};
+  static const col order[] = {C_STREET, C_CITY, C_STATE, C_POSTAL, C_COUNTRY};
   const size_t n_parts = sizeof(order) / sizeof(order[0]);
   const char *p[sizeof(order) / sizeof(order[0])];
   size_t n[sizeof(order) / sizeof(order[0])], total = 0;
@@ -197,13 +195,15 @@ static emb_status map_row(const dpl_ctx *x, emb_entity *e,
 
 /* Turns one data row into an entity or reports it bad. Returns EMB_OK or
  * EMB_ENOMEM. */
-static emb_status load_row(const dpl_ctx *x, const emb__csv_field *f,
-                           size_t n, long line) {
+static emb_status load_row(const dpl_ctx *x, const emb__csv_field *f, size_t n,
+                           long line) {
   emb__src *s = x->s;
   emb__src_row(s);
   if (n != x->n_cols) {
-    emb__src_bad_row(s, line, "expected %zu fields, found %zu (row cut off "
-                     "or malformed)", x->n_cols, n);
+    emb__src_bad_row(s, line,
+                     "expected %zu fields, found %zu (row cut off "
+                     "or malformed)",
+                     x->n_cols, n);
     return EMB_OK;
   }
   const char *p;
@@ -235,7 +235,8 @@ static emb_status load(emb__src *s, const char *data, size_t len) {
   long line;
   emb__csv_result res = emb__csv_next(r, &f, &n, &line);
   if (res != EMB__CSV_RECORD || map_header(f, n, x.idx) != N_REQUIRED) {
-    emb__src_fail(s, "the first row is not a DPL header (Name, "
+    emb__src_fail(s,
+                  "the first row is not a DPL header (Name, "
                   "Street_Address, Effective_Date, FR_Citation)");
     emb__csv_free(r);
     return EMB_EFORMAT;

@@ -10,8 +10,9 @@
  * type, a bad date or country code, or a missing required field makes the
  * line bad, reported with its number and the field. A fact marked
  * "verified": false stays visible to whoever reads the entry: its remarks
- * are prefixed with "UNVERIFIED: ".
+ * are prefixed with "UNVERIFIED: " (or are "UNVERIFIED" when it has none).
  */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,15 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "../text/country.h"
 #include "source.h"
 
 #define MAX_LINE ((size_t)1024 * 1024)
 #define FORMAT_NAME "embargo-entities"
 #define FORMAT_VERSION 1
-#define UNVERIFIED_PREFIX "UNVERIFIED: "
+#define UNVERIFIED_MARK "UNVERIFIED"
+#define UNVERIFIED_PREFIX UNVERIFIED_MARK ": "
 
 static int is_ws(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -174,13 +174,12 @@ static emb_status f_string(line_ctx *c, const char *key, json_t *v,
                            size_t off) {
   if (!json_is_string(v)) return bad(c, "field \"%s\": not a string", key);
   const char **field = (const char **)((char *)c->e + off);
-  return setter(c, key,
-                emb__src_set(c->s, field, json_string_value(v),
-                             json_string_length(v)));
+  return setter(
+      c, key,
+      emb__src_set(c->s, field, json_string_value(v), json_string_length(v)));
 }
 
-static emb_status f_date(line_ctx *c, const char *key, json_t *v,
-                         size_t off) {
+static emb_status f_date(line_ctx *c, const char *key, json_t *v, size_t off) {
   if (json_is_null(v)) return EMB_OK;
   char d[11];
   if (!json_is_string(v) ||
@@ -190,8 +189,7 @@ static emb_status f_date(line_ctx *c, const char *key, json_t *v,
   return setter(c, key, emb__src_set(c->s, field, d, 10));
 }
 
-static emb_status f_strings(line_ctx *c, const char *key, json_t *v,
-                            size_t f) {
+static emb_status f_strings(line_ctx *c, const char *key, json_t *v, size_t f) {
   if (!json_is_array(v))
     return bad(c, "field \"%s\": not an array of strings", key);
   size_t i;
@@ -232,8 +230,7 @@ static emb_status f_countries(line_ctx *c, const char *key, json_t *v,
   return EMB_OK;
 }
 
-static emb_status f_id(line_ctx *c, const char *key, json_t *v,
-                       size_t arg) {
+static emb_status f_id(line_ctx *c, const char *key, json_t *v, size_t arg) {
   (void)arg;
   if (!json_is_string(v)) return bad(c, "field \"%s\": not a string", key);
   const char *p = json_string_value(v);
@@ -249,8 +246,7 @@ static emb_status f_id(line_ctx *c, const char *key, json_t *v,
   return setter(c, key, emb__src_set(c->s, &c->e->id, p, n));
 }
 
-static emb_status f_type(line_ctx *c, const char *key, json_t *v,
-                         size_t arg) {
+static emb_status f_type(line_ctx *c, const char *key, json_t *v, size_t arg) {
   (void)arg;
   static const struct {
     const char *name;
@@ -316,8 +312,7 @@ static emb_status one_name(line_ctx *c, size_t i, json_t *x) {
     } else if (strcmp(k, "script") == 0) {
       if (!json_is_string(v) ||
           !is_script(json_string_value(v), json_string_length(v)))
-        return bad(c, "field \"names[%zu].script\": not an ISO 15924 code",
-                   i);
+        return bad(c, "field \"names[%zu].script\": not an ISO 15924 code", i);
     } else {
       return bad(c, "unknown field \"names[%zu].%.40s\"", i, k);
     }
@@ -340,8 +335,7 @@ static emb_status one_name(line_ctx *c, size_t i, json_t *x) {
   return EMB_OK;
 }
 
-static emb_status f_names(line_ctx *c, const char *key, json_t *v,
-                          size_t arg) {
+static emb_status f_names(line_ctx *c, const char *key, json_t *v, size_t arg) {
   (void)arg;
   if (!json_is_array(v)) return bad(c, "field \"%s\": not an array", key);
   if (json_array_size(v) == 0)
@@ -379,8 +373,7 @@ static emb_status one_relation(line_ctx *c, size_t i, json_t *x) {
       target = json_string_value(v);
       if (target == NULL || json_string_length(v) == 0 ||
           json_string_length(v) > EMB__MAX_NAME)
-        return bad(c, "field \"relations[%zu].target\": not an entity id",
-                   i);
+        return bad(c, "field \"relations[%zu].target\": not an entity id", i);
     } else if (strcmp(k, "share") == 0) {
       if (!json_is_number(v) || json_number_value(v) < 0 ||
           json_number_value(v) > 100)
@@ -393,8 +386,7 @@ static emb_status one_relation(line_ctx *c, size_t i, json_t *x) {
       return bad(c, "unknown field \"relations[%zu].%.40s\"", i, k);
     }
   }
-  if (kind == NULL)
-    return bad(c, "field \"relations[%zu].kind\": missing", i);
+  if (kind == NULL) return bad(c, "field \"relations[%zu].kind\": missing", i);
   if (target == NULL)
     return bad(c, "field \"relations[%zu].target\": missing", i);
   return emb__src_add_relation(c->s, c->e, kind, target, share);
@@ -428,8 +420,8 @@ static const struct field_spec {
     {"id", f_id, 0, 1},
     {"identifiers", f_strings, EMB__F_IDENT, 0},
     {"license_policy", f_string, offsetof(emb_entity, license_policy), 0},
-    {"license_requirement", f_string,
-     offsetof(emb_entity, license_requirement), 0},
+    {"license_requirement", f_string, offsetof(emb_entity, license_requirement),
+     0},
     {"list", f_string, offsetof(emb_entity, list), 1},
     {"names", f_names, 0, 1},
     {"programs", f_strings, EMB__F_PROGRAM, 0},
@@ -468,15 +460,17 @@ static emb_status fill_entity(line_ctx *c, json_t *obj) {
       return bad(c, "field \"%s\": missing or empty", fields[i].key);
   if (c->e->source == NULL && c->default_source != NULL)
     c->e->source = c->default_source;
-  if (!c->verified) {
-    const char *r = c->e->remarks ? c->e->remarks : "";
+  if (!c->verified && c->e->remarks == NULL) {
+    c->e->remarks = UNVERIFIED_MARK;
+  } else if (!c->verified) {
+    const char *r = c->e->remarks;
     size_t pl = strlen(UNVERIFIED_PREFIX), rl = strlen(r);
     char *buf = malloc(pl + rl + 1);
     if (buf == NULL) return EMB_ENOMEM;
     memcpy(buf, UNVERIFIED_PREFIX, pl);
     memcpy(buf + pl, r, rl + 1);
-    emb_status st = setter(c, "remarks",
-                           emb__src_set(c->s, &c->e->remarks, buf, pl + rl));
+    emb_status st =
+        setter(c, "remarks", emb__src_set(c->s, &c->e->remarks, buf, pl + rl));
     free(buf);
     if (st != EMB_OK) return st;
   }
@@ -502,8 +496,7 @@ static emb_status entity_line(emb__src *s, id_set *ids,
   emb_status st = c.e ? fill_entity(&c, obj) : EMB_ENOMEM;
   json_decref(obj);
   if (st == EMB_OK && id_has(ids, c.e->id))
-    st = bad(&c, "field \"id\": \"%.60s\" already used in this file",
-             c.e->id);
+    st = bad(&c, "field \"id\": \"%.60s\" already used in this file", c.e->id);
   if (st == EMB_OK) return id_add(ids, c.e->id);
   if (c.e) emb__src_drop_last(s);
   if (st == EMB_EINVAL) {
@@ -515,8 +508,8 @@ static emb_status entity_line(emb__src *s, id_set *ids,
 
 /* Reads the header line; on failure the file is unusable. The header's
  * source (arena copy) goes to *source. */
-static emb_status header_line(emb__src *s, const char *p, size_t n,
-                              long line, const char **source) {
+static emb_status header_line(emb__src *s, const char *p, size_t n, long line,
+                              const char **source) {
   json_error_t jerr;
   json_t *h = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
   if (h == NULL) {
@@ -538,8 +531,8 @@ static emb_status header_line(emb__src *s, const char *p, size_t n,
       const char *f = json_string_value(v);
       have_format = f && strcmp(f, FORMAT_NAME) == 0;
       if (!have_format) {
-        emb__src_fail(s, "line %ld: header: field \"format\": not \"%s\"",
-                      line, FORMAT_NAME);
+        emb__src_fail(s, "line %ld: header: field \"format\": not \"%s\"", line,
+                      FORMAT_NAME);
         st = EMB_EFORMAT;
       }
     } else if (strcmp(k, "version") == 0) {
@@ -558,8 +551,7 @@ static emb_status header_line(emb__src *s, const char *p, size_t n,
         emb__src_fail(s, "line %ld: header: field \"source\": not a name",
                       line);
         st = EMB_EFORMAT;
-      } else if ((st = emb__src_set_name(s, json_string_value(v))) ==
-                 EMB_OK) {
+      } else if ((st = emb__src_set_name(s, json_string_value(v))) == EMB_OK) {
         *source = emb__arena_strndup(emb__src_arena(s), json_string_value(v),
                                      json_string_length(v));
         if (*source == NULL) st = EMB_ENOMEM;

@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <libxml/parser.h>
+#include <pthread.h>
+
 #include "../../common/sha256.h"
 #include "../../common/vec.h"
 #include "listset_internal.h"
@@ -320,9 +323,14 @@ static void free_groups(loader *L) {
   free(L->groups);
 }
 
+/* libxml2 must be initialised once, before threads may parse at once. */
+static void init_xml(void) { xmlInitParser(); }
+
 emb_status emb_listset_load(const char *const *paths, size_t n_paths,
                             const emb_load_opts *opts, emb_listset **out) {
   if (out == NULL || (paths == NULL && n_paths)) return EMB_EINVAL;
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, init_xml);
   *out = NULL;
   emb_listset *ls = calloc(1, sizeof(*ls));
   if (ls == NULL) return EMB_ENOMEM;

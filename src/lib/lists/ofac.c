@@ -39,8 +39,7 @@ static int is_ws(char c) {
 
 /* The value of a field with surrounding white space removed and OFAC's
  * "-0-" placeholder turned into the empty string. */
-static void field_value(const emb__csv_field *f, const char **p,
-                        size_t *len) {
+static void field_value(const emb__csv_field *f, const char **p, size_t *len) {
   const char *s = f->p;
   size_t n = f->len;
   while (n && is_ws(*s)) s++, n--;
@@ -69,9 +68,9 @@ static int is_alt_type(const emb__csv_field *f) {
   const char *p;
   size_t n;
   field_value(f, &p, &n);
-  return n == 3 && (strncasecmp(p, "aka", 3) == 0 ||
-                    strncasecmp(p, "fka", 3) == 0 ||
-                    strncasecmp(p, "nka", 3) == 0);
+  return n == 3 &&
+         (strncasecmp(p, "aka", 3) == 0 || strncasecmp(p, "fka", 3) == 0 ||
+          strncasecmp(p, "nka", 3) == 0);
 }
 
 /* Maps an SDN_Type value to an entity type; returns 0 if it is none. */
@@ -375,8 +374,8 @@ static emb_status load_primary(emb__src *s, ent_map *m,
     }
     uint64_t num;
     if (nf != PRIMARY_FIELDS) {
-      emb__src_bad_row(s, line, "expected %d fields, found %zu",
-                       PRIMARY_FIELDS, nf);
+      emb__src_bad_row(s, line, "expected %d fields, found %zu", PRIMARY_FIELDS,
+                       nf);
       continue;
     }
     if (!parse_num(&f[0], &num)) {
@@ -427,8 +426,8 @@ static emb_status sb_append(strbuf *b, const char *sep, const char *p,
     b->p = np;
     b->cap = cap;
   }
-  memcpy(b->p + b->len, sep, sl);
-  memcpy(b->p + b->len + sl, p, n);
+  if (sl) memcpy(b->p + b->len, sep, sl);
+  if (n) memcpy(b->p + b->len + sl, p, n);
   b->len += sl + n;
   b->p[b->len] = '\0';
   return EMB_OK;
@@ -527,9 +526,8 @@ static emb_status join_comment(emb__src *s, emb_entity *e, ent_slot *slot,
   return st;
 }
 
-static emb_status load_side(emb__src *s, ent_map *m,
-                            const emb__ofac_file *file, size_t fields,
-                            side_fn fn) {
+static emb_status load_side(emb__src *s, ent_map *m, const emb__ofac_file *file,
+                            size_t fields, side_fn fn) {
   emb__csv *r = emb__csv_new(file->data, file->len, ',');
   if (r == NULL) return EMB_ENOMEM;
   const char *saved_path = s->diag_path;

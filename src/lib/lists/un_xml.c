@@ -10,12 +10,11 @@
  * ENTITY becomes one entity; one without a name is a bad row, reported
  * with its line in the XML.
  */
-#include <limits.h>
-#include <string.h>
-
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <limits.h>
+#include <string.h>
 
 #include "source.h"
 
@@ -128,8 +127,7 @@ static emb_status text_of(const xmlNode *el, strbuf *b, const char *sep) {
 }
 
 /* The text of the first child element called name, into b (reset). */
-static emb_status child_text(const xmlNode *el, const char *name,
-                             strbuf *b) {
+static emb_status child_text(const xmlNode *el, const char *name, strbuf *b) {
   b->len = 0;
   for (const xmlNode *c = el->children; c; c = c->next)
     if (named(c, name)) return text_of(c, b, NULL);
@@ -150,9 +148,9 @@ static emb_status add_alias(reader *r, const xmlNode *el) {
   emb_status st = child_text(el, "ALIAS_NAME", &r->a);
   if (st != EMB_OK || r->a.len == 0) return st;
   if ((st = child_text(el, "QUALITY", &r->b)) != EMB_OK) return st;
-  emb_name_kind kind =
-      strcmp(r->b.len ? r->b.p : "", "Low") == 0 ? EMB_NAME_WEAK_ALIAS
-                                                 : EMB_NAME_ALIAS;
+  emb_name_kind kind = strcmp(r->b.len ? r->b.p : "", "Low") == 0
+                           ? EMB_NAME_WEAK_ALIAS
+                           : EMB_NAME_ALIAS;
   return emb__src_add_name(r->s, r->e, r->a.p, r->a.len, kind);
 }
 
@@ -163,8 +161,7 @@ static emb_status add_address(reader *r, const xmlNode *el) {
   strbuf *a = &r->a;
   a->len = 0;
   emb_status st = EMB_OK;
-  for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && st == EMB_OK;
-       i++)
+  for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && st == EMB_OK; i++)
     for (const xmlNode *c = el->children; c && st == EMB_OK; c = c->next)
       if (named(c, parts[i])) st = text_of(c, a, ", ");
   if (st == EMB_OK && a->len)
@@ -202,8 +199,7 @@ static emb_status add_document(reader *r, const xmlNode *el) {
 
 /* Every VALUE child's text, through fn. */
 static emb_status each_value(reader *r, const xmlNode *el,
-                             emb_status (*fn)(reader *, const char *,
-                                              size_t)) {
+                             emb_status (*fn)(reader *, const char *, size_t)) {
   for (const xmlNode *c = el->children; c; c = c->next) {
     if (!named(c, "VALUE")) continue;
     r->a.len = 0;
@@ -230,8 +226,7 @@ static emb_status set_listed_on(reader *r, const xmlNode *el, long line) {
   emb_status st = text_of(el, &r->b, NULL);
   if (st != EMB_OK || r->b.len == 0) return st;
   size_t n = r->b.len;
-  if (n > 10 && (r->b.p[10] == 'Z' || r->b.p[10] == '+' ||
-                 r->b.p[10] == '-'))
+  if (n > 10 && (r->b.p[10] == 'Z' || r->b.p[10] == '+' || r->b.p[10] == '-'))
     n = 10;
   char d[11];
   if (emb__date_parse(r->b.p, n, d) != EMB_OK) {
@@ -314,9 +309,9 @@ static emb_status fill(reader *r, const xmlNode *el, const char *alias_el,
 
 static const char UN_SOURCE[] = "UN Security Council Consolidated List";
 
-static emb_status load_group(reader *r, const xmlNode *group,
-                             const char *item, emb_entity_type type,
-                             const char *alias_el, const char *address_el) {
+static emb_status load_group(reader *r, const xmlNode *group, const char *item,
+                             emb_entity_type type, const char *alias_el,
+                             const char *address_el) {
   for (const xmlNode *c = group->children; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
     long line = xmlGetLineNo(c);
@@ -412,8 +407,8 @@ static emb_status load(emb__src *s, const char *data, size_t len) {
   reader r = {.s = s};
   for (xmlNodePtr c = root->children; c && st == EMB_OK; c = c->next) {
     if (named(c, "INDIVIDUALS"))
-      st = load_group(&r, c, "INDIVIDUAL", EMB_TYPE_PERSON,
-                      "INDIVIDUAL_ALIAS", "INDIVIDUAL_ADDRESS");
+      st = load_group(&r, c, "INDIVIDUAL", EMB_TYPE_PERSON, "INDIVIDUAL_ALIAS",
+                      "INDIVIDUAL_ADDRESS");
     else if (named(c, "ENTITIES"))
       st = load_group(&r, c, "ENTITY", EMB_TYPE_ORGANIZATION, "ENTITY_ALIAS",
                       "ENTITY_ADDRESS");

@@ -1,23 +1,690 @@
-/* Name normalisation: first stub, being completed. */
+/* Name normalisation: see normalize.h for the contract and
+ * docs/normalisation.md for the rules.
+ *
+ * DESIGN: every path ends in the same two steps. A tokeniser turns text
+ * into raw tokens (lower case; apostrophes dropped without a break; dots
+ * between single letters joined, so "S.A." is "sa"; "&" a token "and";
+ * anything else that is not a letter or digit a break). Then process()
+ * walks the raw tokens, replaces table entries (legal forms, abbreviations,
+ * variants; legal_forms.c) and copies the results, with their flags, into
+ * the caller's emb__normname.
+ *
+ *  - ASCII input: tok_ascii() then process(). No ICU, no malloc, no lock.
+ *  - Other input, only Latin letters (accents, ligatures, symbols): NFKC
+ *    case fold, ICU "Latin-ASCII", then exactly the ASCII steps. For ASCII
+ *    input this gives the same text as the fast path (the fold of ASCII is
+ *    its lower case and Latin-ASCII leaves ASCII alone), which is how
+ *    emb__normalize_icu() can promise the same tokens.
+ *  - Letters of another script: NFKC case fold, traditional Chinese to
+ *    simplified, then tok_script() (Han and kana one character per token).
+ *    process() over those tokens is the script form. For the Latin form,
+ *    legal forms written in the other script are replaced first by their
+ *    canonical ASCII tokens; every other non-ASCII token (or run of kana)
+ *    is transliterated on its own (Cyrillic by BGN, the rest by ICU
+ *    Any-Latin, then Latin-ASCII) and tokenised by tok_ascii(). Tokens that
+ *    come from Han or kana are "protected": they skip the tables, so a
+ *    pinyin syllable such as "ao" or "de" is never read as a legal form or
+ *    a stop word.
+ *
+ * ICU transliterators are costly to build and not safe to share between
+ * threads, so each is built once, under g_lock, and used only while
+ * holding it. Case folding (unorm2) and character properties need no lock.
+ */
 #include "normalize.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+#include <unicode/utrans.h>
+
+#include "legal_forms.h"
+
+/* Raw tokens kept before table replacement. A legal form can shrink many
+ * raw tokens into one (有限责任公司 is six), so this is larger than
+ * EMB__NORM_MAX_TOKENS; tokens past it are dropped (truncated). */
+#define RAW_MAX 256
+/* Longest table key, in tokens, worth looking ahead for. */
+#define LOOKAHEAD 8
+
+/* ICU-path buffer sizes, in UTF-16 units or bytes. NFKC case folding
+ * expands at most about 6 units per input byte (U+FDFA), so FOLD_CAP
+ * covers any input up to EMB__NORM_MAX_INPUT; a name that still overflows
+ * is rejected with EMB_ETOOBIG. */
+#define FOLD_CAP 8192
+#define PIECE_CAP 8192
+#define SCRATCH_CAP (3 * FOLD_CAP + 4 * RAW_MAX)
+
+enum { RK_WORD = 0, RK_HAN = 1, RK_KANA = 2 };
+
+typedef struct rawlist {
+  emb__lf_tok t[RAW_MAX];
+  uint8_t kind[RAW_MAX]; /* RK_* */
+  size_t n;
+  int alnum;     /* a letter or digit was seen */
+  int truncated; /* tokens were dropped */
+} rawlist;
+
+/* Where process() writes: one form of the caller's emb__normname. */
+typedef struct sink {
+  emb__normname *nn;
+  size_t *bufpos; /* shared by both forms */
+  emb__token *tok;
+  size_t *n;
+} sink;
+
+static void raw_init(rawlist *rl)
+{
+  rl->n = 0;
+  rl->alnum = 0;
+  rl->truncated = 0;
+}
+
+static void raw_push(rawlist *rl, const char *s, size_t len, uint8_t kind)
+{
+  if (rl->n == RAW_MAX) {
+    rl->truncated = 1;
+    return;
+  }
+  rl->t[rl->n].s = s;
+  rl->t[rl->n].len = len;
+  rl->kind[rl->n] = kind;
+  rl->n++;
+}
+
+/* Length of the longest prefix of s[0..len) of at most max bytes that
+ * ends on a UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+  if (len <= max) return len;
+  size_t n = max;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  return n;
+}
+
+static void emit(const sink *k, const char *s, size_t len, uint8_t flags)
+{
+  emb__normname *nn = k->nn;
+  if (*k->n >= EMB__NORM_MAX_TOKENS) {
+    nn->truncated = 1;
+    return;
+  }
+  if (len > EMB__NORM_MAX_TOKEN - 1) {
+    /* Tokens keep room for their NUL within EMB__NORM_MAX_TOKEN bytes. */
+    len = utf8_cut(s, len, EMB__NORM_MAX_TOKEN - 1);
+    nn->truncated = 1;
+  }
+  if (*k->bufpos + len + 1 > EMB__NORM_BUF) {
+    nn->truncated = 1;
+    return;
+  }
+  char *d = nn->buf + *k->bufpos;
+  memcpy(d, s, len);
+  d[len] = '\0';
+  k->tok[*k->n].text = d;
+  k->tok[*k->n].len = (uint16_t)len;
+  k->tok[*k->n].flags = flags;
+  (*k->n)++;
+  *k->bufpos += len + 1;
+}
+
+static int is_prot(const rawlist *rl, int prot, size_t i)
+{
+  return prot && rl->kind[i] != RK_WORD;
+}
+
+/* Number of tokens from i on that table lookups may consider. */
+static size_t avail_from(const rawlist *rl, int prot, size_t i)
+{
+  size_t a = 0;
+  while (i + a < rl->n && a < LOOKAHEAD && !is_prot(rl, prot, i + a)) a++;
+  return a;
+}
+
+/* An edge-only legal form at rl[i..i+n_in) counts when it ends the name
+ * (or, for EMB__LF_EDGE_ANY, starts it), follows a legal form just
+ * emitted, or precedes one. */
+static int edge_ok(const rawlist *rl, int prot, size_t i, size_t n_in,
+                   int mode, const sink *k)
+{
+  if (i + n_in >= rl->n) return 1;
+  if (i == 0 && mode == EMB__LF_EDGE_ANY) return 1;
+  if (*k->n > 0 && (k->tok[*k->n - 1].flags & EMB__TOKF_LEGAL)) return 1;
+  size_t j = i + n_in;
+  emb__lf_result r;
+  return emb__lf_match(&rl->t[j], avail_from(rl, prot, j), &r) &&
+         !r.edge_only && (r.out_flags[0] & EMB__TOKF_LEGAL);
+}
+
+/* Applies the tables to rl and emits the result. With prot set, tokens
+ * from Han or kana are copied as they are. */
+static void process(const rawlist *rl, int prot, const sink *k)
+{
+  if (!rl->alnum) return; /* punctuation only: no tokens at all */
+  if (rl->truncated) k->nn->truncated = 1;
+  for (size_t i = 0; i < rl->n;) {
+    size_t a = avail_from(rl, prot, i);
+    emb__lf_result r;
+    if (a > 0 && emb__lf_match(&rl->t[i], a, &r) &&
+        (!r.edge_only || edge_ok(rl, prot, i, r.n_in, r.edge_only, k))) {
+      for (size_t j = 0; j < r.n_out; j++)
+        emit(k, r.out[j], r.out_len[j], r.out_flags[j]);
+      i += r.n_in;
+    } else {
+      emit(k, rl->t[i].s, rl->t[i].len, 0);
+      i++;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------
+ * ASCII tokeniser, shared by the fast path and the ICU paths.
+ * ------------------------------------------------------------------- */
+
+static int a_alpha(unsigned c)
+{
+  return (unsigned)((c | 0x20) - 'a') < 26;
+}
+
+static int a_alnum(unsigned c)
+{
+  return a_alpha(c) || (unsigned)(c - '0') < 10;
+}
+
+/* Tokenises s[0..n) into rl. Token bytes (lower case) go to sb from *sbpos
+ * on, at most sbcap in all; the tokens point there. Bytes >= 0x80 (left
+ * over by transliteration) are breaks. */
+static void tok_ascii(const char *s, size_t n, char *sb, size_t sbcap,
+                      size_t *sbpos, rawlist *rl, uint8_t kind)
+{
+  size_t w = *sbpos, start = w, seg = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned c = (unsigned char)s[i];
+    if (a_alnum(c)) {
+      if (w == sbcap) {
+        rl->truncated = 1;
+        continue;
+      }
+      /* OR 0x20 lower-cases letters and leaves digits as they are. */
+      sb[w++] = (char)(c | 0x20);
+      seg++;
+      rl->alnum = 1;
+      continue;
+    }
+    if (c == '\'' || c == '`') continue;
+    /* "S.A.", "U.S.A", "L.L.C.": a dot after a single letter and before
+     * another single letter joins them. */
+    if (c == '.' && seg == 1 && a_alpha((unsigned char)sb[w - 1]) &&
+        i + 1 < n && a_alpha((unsigned char)s[i + 1]) &&
+        (i + 2 == n || !a_alnum((unsigned char)s[i + 2]))) {
+      seg = 0;
+      continue;
+    }
+    if (w > start) raw_push(rl, sb + start, w - start, kind);
+    start = w;
+    seg = 0;
+    if (c == '&') raw_push(rl, "and", 3, kind);
+  }
+  if (w > start) raw_push(rl, sb + start, w - start, kind);
+  *sbpos = w;
+}
+
+static emb_status norm_ascii(const char *s, size_t len, emb__normname *out)
+{
+  char sb[EMB__NORM_MAX_INPUT];
+  rawlist rl;
+  raw_init(&rl);
+  size_t sp = 0, bp = 0;
+  tok_ascii(s, len, sb, sizeof(sb), &sp, &rl, RK_WORD);
+  sink k = {out, &bp, out->latin, &out->n_latin};
+  process(&rl, 0, &k);
+  return EMB_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * UTF-8 validation.
+ * ------------------------------------------------------------------- */
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF,
+ * no truncated or stray continuation bytes. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      if (c == 0xE0) lo = 0xA0;  /* overlong */
+      if (c == 0xED) hi = 0x9F;  /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      if (c == 0xF0) lo = 0x90;  /* overlong */
+      if (c == 0xF4) hi = 0x8F;  /* past U+10FFFF */
+    } else {
+      return 0;  /* continuation byte, C0, C1 or F5..FF */
+    }
+    if (n - i - 1 < need) return 0;
+    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+    for (size_t k = 2; k <= need; k++)
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+    i += need + 1;
+  }
+  return 1;
+}
+
+/* ---------------------------------------------------------------------
+ * ICU objects.
+ * ------------------------------------------------------------------- */
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static UTransliterator *g_t2s;   /* traditional to simplified Chinese */
+static UTransliterator *g_latin; /* any script to ASCII */
+static UTransliterator *g_ascii; /* Latin to ASCII */
+
+/* Russian BGN/PCGN for Cyrillic gives the spellings OFAC and most Western
+ * lists use ("kosmicheskiy", "yevgeniy"); its marks for hard and soft
+ * signs and its disambiguating middle dot are removed so that words stay
+ * whole. Everything else goes through Any-Latin (Han to pinyin, kana to
+ * romaji, Hangul, Arabic, Greek, ...), then Latin-ASCII drops accents and
+ * tone marks. */
+static const char k_latin_id[] =
+    "Russian-Latin/BGN; [\\u02B9\\u02BA\\u00B7] Remove; Any-Latin; "
+    "Latin-ASCII";
+
+static UTransliterator *open_trans(const char *id, UErrorCode *st)
+{
+  UChar uid[128];
+  u_uastrncpy(uid, id, (int32_t)(sizeof(uid) / sizeof(uid[0])));
+  return utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, st);
+}
+
+/* Builds the transliterators on first use. Call with g_lock held. */
+static int ensure_trans(void)
+{
+  if (g_t2s != NULL && g_latin != NULL && g_ascii != NULL) return 1;
+  UErrorCode st = U_ZERO_ERROR;
+  if (g_t2s == NULL) g_t2s = open_trans("Traditional-Simplified", &st);
+  if (U_SUCCESS(st) && g_latin == NULL) g_latin = open_trans(k_latin_id, &st);
+  if (U_SUCCESS(st) && g_ascii == NULL)
+    g_ascii = open_trans("Latin-ASCII", &st);
+  return U_SUCCESS(st) && g_t2s != NULL && g_latin != NULL &&
+         g_ascii != NULL;
+}
+
+void emb__normalize_cleanup(void)
+{
+  pthread_mutex_lock(&g_lock);
+  if (g_t2s != NULL) utrans_close(g_t2s);
+  if (g_latin != NULL) utrans_close(g_latin);
+  if (g_ascii != NULL) utrans_close(g_ascii);
+  g_t2s = g_latin = g_ascii = NULL;
+  pthread_mutex_unlock(&g_lock);
+}
+
+/* Runs t over buf[0..*len) in place (capacity cap). Call with g_lock
+ * held. Returns 0 if the result would not fit. */
+static int translit(UTransliterator *t, UChar *buf, int32_t *len,
+                    int32_t cap)
+{
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t limit = *len;
+  utrans_transUChars(t, buf, len, cap, 0, &limit, &st);
+  return U_SUCCESS(st) && *len <= cap;
+}
+
+/* ---------------------------------------------------------------------
+ * The ICU path.
+ * ------------------------------------------------------------------- */
+
+typedef struct icu_ws {
+  UChar u[EMB__NORM_MAX_INPUT + 1];
+  UChar f[FOLD_CAP];        /* folded text */
+  UChar piece[PIECE_CAP];   /* one piece being transliterated */
+  char s8[SCRATCH_CAP];     /* UTF-8 text or script-token bytes */
+  char p8[3 * PIECE_CAP];   /* one transliterated piece, UTF-8 */
+  char lat[SCRATCH_CAP];    /* Latin-token bytes */
+  rawlist rs;               /* script raw tokens */
+  rawlist rl;               /* Latin raw tokens */
+} icu_ws;
+
+enum { C_SEP, C_LETTER, C_DIGIT, C_MARK, C_HAN, C_KANA, C_SKIP, C_AND,
+       C_DOT };
+
+static int is_skipped(UChar32 c)
+{
+  switch (c) {
+    /* Apostrophes and letter-like quotes: dropped without a break. */
+    case 0x27: case 0x60: case 0x2018: case 0x2019: case 0x02BC:
+    case 0x02BB: case 0x02B9: case 0x02BA:
+    /* Arabic tatweel (a stretching stroke) and superscript alef. */
+    case 0x0640: case 0x0670:
+      return 1;
+    default:
+      break;
+  }
+  /* Arabic short vowels and Hebrew points are often missing from list
+   * entries, so they are left out of the script form. */
+  if (c >= 0x064B && c <= 0x065F) return 1;
+  if (c >= 0x0591 && c <= 0x05BD) return 1;
+  return c == 0x05BF || c == 0x05C1 || c == 0x05C2 || c == 0x05C4 ||
+         c == 0x05C5 || c == 0x05C7;
+}
+
+static int classify(UChar32 c)
+{
+  if (c < 0x80) {
+    if (a_alpha((unsigned)c)) return C_LETTER;
+    if (a_alnum((unsigned)c)) return C_DIGIT;
+    if (c == '&') return C_AND;
+    if (c == '.') return C_DOT;
+    return is_skipped(c) ? C_SKIP : C_SEP;
+  }
+  if (is_skipped(c)) return C_SKIP;
+  if (c == 0x30FC) return C_KANA; /* katakana long vowel mark */
+  if (u_hasBinaryProperty(c, UCHAR_ALPHABETIC)) {
+    UErrorCode st = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &st);
+    if (sc == USCRIPT_HAN) return C_HAN;
+    if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) return C_KANA;
+    return C_LETTER;
+  }
+  if (u_isdigit(c)) return C_DIGIT;
+  int8_t gc = u_charType(c);
+  if (gc == U_NON_SPACING_MARK || gc == U_COMBINING_SPACING_MARK ||
+      gc == U_ENCLOSING_MARK)
+    return C_MARK;
+  return C_SEP;
+}
+
+/* A letter of a script other than Latin (Common and Inherited letters,
+ * such as the kana long vowel mark, do not count). */
+static int non_latin_letter(UChar32 c)
+{
+  if (c < 0x80 || !u_hasBinaryProperty(c, UCHAR_ALPHABETIC)) return 0;
+  UErrorCode st = U_ZERO_ERROR;
+  UScriptCode sc = uscript_getScript(c, &st);
+  return sc != USCRIPT_LATIN && sc != USCRIPT_COMMON &&
+         sc != USCRIPT_INHERITED;
+}
+
+/* Appends code point c as UTF-8 to sb; 0 if it does not fit. */
+static int put8(char *sb, size_t cap, size_t *w, UChar32 c)
+{
+  if (cap - *w < 4) return 0;
+  int32_t i = 0;
+  UBool err = 0;
+  U8_APPEND((uint8_t *)(sb + *w), i, 4, c, err);
+  if (err) return 0;
+  *w += (size_t)i;
+  return 1;
+}
+
+/* The script-form tokeniser: like tok_ascii() but over folded UTF-16
+ * text, with each Han or kana character a token of its own. */
+static void tok_script(const UChar *f, int32_t n, char *sb, size_t cap,
+                       rawlist *rl)
+{
+  size_t w = 0, start = 0, seg = 0;
+  int last_letter = 0;
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U16_NEXT(f, i, n, c);
+    int cls = classify(c);
+    switch (cls) {
+      case C_LETTER:
+      case C_DIGIT:
+      case C_MARK:
+        if (!put8(sb, cap, &w, c)) {
+          rl->truncated = 1;
+          break;
+        }
+        if (cls != C_MARK) {
+          seg++;
+          last_letter = cls == C_LETTER;
+          rl->alnum = 1;
+        }
+        continue;
+      case C_SKIP:
+        continue;
+      case C_DOT: {
+        if (seg != 1 || !last_letter || i >= n) break;
+        int32_t j = i;
+        UChar32 c1, c2 = 0;
+        U16_NEXT(f, j, n, c1);
+        if (j < n) U16_NEXT(f, j, n, c2);
+        if (classify(c1) == C_LETTER &&
+            (j == i + U16_LENGTH(c1) ||
+             (classify(c2) != C_LETTER && classify(c2) != C_DIGIT &&
+              classify(c2) != C_MARK))) {
+          seg = 0;
+          continue;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    /* A break (or a Han or kana character, which is a token alone). */
+    if (w > start) raw_push(rl, sb + start, w - start, RK_WORD);
+    start = w;
+    seg = 0;
+    if (cls == C_AND) {
+      raw_push(rl, "and", 3, RK_WORD);
+    } else if (cls == C_HAN || cls == C_KANA) {
+      if (put8(sb, cap, &w, c)) {
+        raw_push(rl, sb + start, w - start, cls == C_HAN ? RK_HAN : RK_KANA);
+        rl->alnum = 1;
+      } else {
+        rl->truncated = 1;
+      }
+      start = w;
+    }
+  }
+  if (w > start) raw_push(rl, sb + start, w - start, RK_WORD);
+}
+
+static int is_ascii_tok(const emb__lf_tok *t)
+{
+  for (size_t i = 0; i < t->len; i++)
+    if ((unsigned char)t->s[i] >= 0x80) return 0;
+  return 1;
+}
+
+/* Transliterates the script tokens rs[i..j) (joined without a break) and
+ * tokenises the result into the Latin raw tokens. Call with g_lock held. */
+static void latin_piece(icu_ws *ws, size_t i, size_t j, size_t *latpos)
+{
+  rawlist *rl = &ws->rl;
+  int32_t ulen = 0;
+  for (size_t k = i; k < j; k++) {
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t got = 0;
+    u_strFromUTF8(ws->piece + ulen, PIECE_CAP / 2 - ulen, &got,
+                  ws->rs.t[k].s, (int32_t)ws->rs.t[k].len, &st);
+    if (U_FAILURE(st)) {
+      rl->truncated = 1;
+      return;
+    }
+    ulen += got;
+  }
+  if (!translit(g_latin, ws->piece, &ulen, PIECE_CAP)) {
+    rl->truncated = 1;
+    return;
+  }
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t blen = 0;
+  u_strToUTF8(ws->p8, (int32_t)sizeof(ws->p8), &blen, ws->piece, ulen, &st);
+  if (U_FAILURE(st)) {
+    rl->truncated = 1;
+    return;
+  }
+  tok_ascii(ws->p8, (size_t)blen, ws->lat, sizeof(ws->lat), latpos, rl,
+            ws->rs.kind[i]);
+}
+
+/* Builds the Latin raw tokens from the script raw tokens. Call with
+ * g_lock held. */
+static void latin_from_script(icu_ws *ws)
+{
+  const rawlist *rs = &ws->rs;
+  rawlist *rl = &ws->rl;
+  size_t latpos = 0;
+  rl->alnum = rs->alnum;
+  if (rs->truncated) rl->truncated = 1;
+  for (size_t i = 0; i < rs->n;) {
+    const emb__lf_tok *t = &rs->t[i];
+    if (is_ascii_tok(t)) {
+      /* Already lower-case letters and digits, as tok_ascii() makes. */
+      raw_push(rl, t->s, t->len, RK_WORD);
+      i++;
+      continue;
+    }
+    /* A legal form in another script (ООО, 有限公司): its canonical tokens
+     * replace it before transliteration. Such keys start with a
+     * non-ASCII token, so a match here is always one of them. */
+    size_t a = rs->n - i < LOOKAHEAD ? rs->n - i : LOOKAHEAD;
+    emb__lf_result r;
+    if (emb__lf_match(t, a, &r)) {
+      for (size_t j = 0; j < r.n_out; j++)
+        raw_push(rl, r.out[j], r.out_len[j], RK_WORD);
+      i += r.n_in;
+      continue;
+    }
+    /* A run of kana is one word ("トヨタ" is "toyota"); a Han character
+     * is one syllable; any other word is transliterated whole. */
+    size_t j = i + 1;
+    if (rs->kind[i] == RK_KANA)
+      while (j < rs->n && rs->kind[j] == RK_KANA) j++;
+    latin_piece(ws, i, j, &latpos);
+    i = j;
+  }
+}
+
+static emb_status norm_icu(const char *s, size_t len, emb__normname *out)
+{
+  icu_ws *ws = malloc(sizeof(*ws));
+  if (ws == NULL) return EMB_ENOMEM;
+  emb_status ret = EMB_OK;
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t ulen = 0, flen = 0;
+  u_strFromUTF8(ws->u, EMB__NORM_MAX_INPUT + 1, &ulen, s, (int32_t)len,
+                &st);
+  const UNormalizer2 *nfkc = unorm2_getNFKCCasefoldInstance(&st);
+  if (U_SUCCESS(st))
+    flen = unorm2_normalize(nfkc, ws->u, ulen, ws->f, FOLD_CAP, &st);
+  if (st == U_BUFFER_OVERFLOW_ERROR) {
+    free(ws);
+    return EMB_ETOOBIG;
+  }
+  if (U_FAILURE(st)) {
+    free(ws);
+    return EMB_EICU;
+  }
+  int has_han = 0, non_latin = 0;
+  for (int32_t i = 0; i < flen;) {
+    UChar32 c;
+    U16_NEXT(ws->f, i, flen, c);
+    if (non_latin_letter(c)) {
+      non_latin = 1;
+      UErrorCode se = U_ZERO_ERROR;
+      if (uscript_getScript(c, &se) == USCRIPT_HAN) {
+        has_han = 1;
+        break;
+      }
+    }
+  }
+  size_t bp = 0;
+  sink lk = {out, &bp, out->latin, &out->n_latin};
+  raw_init(&ws->rs);
+  raw_init(&ws->rl);
+  pthread_mutex_lock(&g_lock);
+  if (!ensure_trans()) {
+    ret = EMB_EICU;
+  } else if (!non_latin) {
+    /* Latin letters only: fold, Latin-ASCII, then the ASCII steps. */
+    if (!translit(g_ascii, ws->f, &flen, FOLD_CAP)) ret = EMB_ETOOBIG;
+    pthread_mutex_unlock(&g_lock);
+    int32_t blen = 0;
+    UErrorCode se = U_ZERO_ERROR;
+    if (ret == EMB_OK) {
+      u_strToUTF8(ws->s8, (int32_t)sizeof(ws->s8), &blen, ws->f, flen, &se);
+      if (U_FAILURE(se)) ret = EMB_ETOOBIG;
+    }
+    if (ret == EMB_OK) {
+      size_t sp = 0;
+      tok_ascii(ws->s8, (size_t)blen, ws->lat, sizeof(ws->lat), &sp,
+                &ws->rl, RK_WORD);
+      process(&ws->rl, 0, &lk);
+    }
+    free(ws);
+    return ret;
+  } else {
+    if (has_han && !translit(g_t2s, ws->f, &flen, FOLD_CAP))
+      ret = EMB_ETOOBIG;
+    if (ret == EMB_OK) {
+      tok_script(ws->f, flen, ws->s8, sizeof(ws->s8), &ws->rs);
+      latin_from_script(ws);
+    }
+  }
+  pthread_mutex_unlock(&g_lock);
+  if (ret == EMB_OK) {
+    /* The Latin form first: if the buffer runs short, the script form is
+     * the one that loses tokens. */
+    process(&ws->rl, 1, &lk);
+    sink sk = {out, &bp, out->script, &out->n_script};
+    process(&ws->rs, 0, &sk);
+  }
+  free(ws);
+  return ret;
+}
+
+/* ---------------------------------------------------------------------
+ * Entry points.
+ * ------------------------------------------------------------------- */
+
+static emb_status start(const char *utf8, size_t len, emb__normname *out)
+{
+  if (out == NULL) return EMB_EINVAL;
+  out->n_latin = 0;
+  out->n_script = 0;
+  out->truncated = 0;
+  if (utf8 == NULL && len > 0) return EMB_EINVAL;
+  if (len > EMB__NORM_MAX_INPUT) return EMB_ETOOBIG;
+  return EMB_OK;
+}
 
 emb_status emb__normalize(const char *utf8, size_t len, emb__normname *out)
 {
-  (void)utf8;
-  if (len > EMB__NORM_MAX_INPUT)
-    return EMB_ETOOBIG;
-  memset(out, 0, sizeof *out);
-  return EMB_OK;
+  emb_status st = start(utf8, len, out);
+  if (st != EMB_OK) return st;
+  size_t i = 0;
+  while (i < len && (unsigned char)utf8[i] < 0x80) i++;
+  if (i == len) return norm_ascii(utf8, len, out);
+  if (!utf8_valid((const unsigned char *)utf8 + i, len - i))
+    return EMB_EUTF8;
+  return norm_icu(utf8, len, out);
 }
 
 emb_status emb__normalize_icu(const char *utf8, size_t len,
                               emb__normname *out)
 {
-  return emb__normalize(utf8, len, out);
-}
-
-void emb__normalize_cleanup(void)
-{
+  emb_status st = start(utf8, len, out);
+  if (st != EMB_OK) return st;
+  if (len > 0 && !utf8_valid((const unsigned char *)utf8, len))
+    return EMB_EUTF8;
+  return norm_icu(len > 0 ? utf8 : "", len, out);
 }
