@@ -34,7 +34,7 @@ expect_rc 1 $E screen $D --format json --list SDN "Banco Nacional de Cuba"
 jq_true '[.hits[] | select(.list != "SDN")] | length == 0'
 expect_rc 0 $E screen $D --format json --list DPL "Banco Nacional de Cuba"
 jq_true '[.hits[] | select(.match)] | length == 0'
-expect_rc 1 $E screen $D --format json --type person "Banco Nacional de Cuba"
+expect_rc 0 $E screen $D --format json --type person "Banco Nacional de Cuba"
 expect_rc 0 $E screen $D --format json --type vessel --list SDN "Banco Nacional de Cuba"
 
 finish
