@@ -27,8 +27,10 @@ static size_t parse(const char *spec, emb__stok *out, char *buf) {
     out[n].len = (uint16_t)strlen(t);
     out[n].weight = w ? (float)strtod(w, NULL) : 1.0f;
     out[n].flags = 0;
+    out[n].id = -1;
     if (f && strchr(f, 'L')) out[n].flags |= EMB__TOKF_LEGAL;
     if (f && strchr(f, 'G')) out[n].flags |= EMB__TOKF_GENERIC;
+    out[n].mask = emb__letter_mask(out[n].text, out[n].len);
     n++;
   }
   return n;

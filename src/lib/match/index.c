@@ -138,8 +138,9 @@ static int push_pair(pair_vec *p, uint32_t key, uint32_t var) {
  * same token sequence in the same form. */
 static emb_status add_variant(emb_index *ix, pair_vec *pv, uint32_t ent,
                               uint16_t name_idx, uint8_t form,
-                              const emb__token *t, size_t n, int person,
+                              const emb__token *t, size_t n, int mode,
                               size_t first_var_of_entity) {
+  int person = (mode & EMB__MODE_PERSON) != 0;
   if (n == 0) return EMB_OK;
   if (n > 255) n = 255;
   uint32_t ids[EMB__NORM_MAX_TOKENS];
@@ -164,6 +165,7 @@ static emb_status add_variant(emb_index *ix, pair_vec *pv, uint32_t ent,
   var->form = form;
   var->ntok = (uint8_t)n;
   var->tok_off = (uint32_t)ix->nvtoks;
+  var->mode = (uint8_t)mode;
   for (size_t i = 0; i < n; i++) {
     void *tv = ix->vtoks;
     uint32_t *slot = emb__vec_push(&tv, &ix->nvtoks, sizeof(*slot));
@@ -293,8 +295,6 @@ void emb__tok_neighbours(const emb_index *ix, const char *text, size_t len,
   }
 }
 
-static int is_person(const emb_entity *e) { return e->type == EMB_TYPE_PERSON; }
-
 emb_status emb_index_build(const emb_listset *ls, emb_index **out) {
   if (ls == NULL || out == NULL) return EMB_EINVAL;
   *out = NULL;
@@ -320,12 +320,17 @@ emb_status emb_index_build(const emb_listset *ls, emb_index **out) {
       /* A name that does not normalise (bad UTF-8, too long) is left out
        * of the index; the loaders already bounded and reported them. */
       if (emb__normalize(name, strlen(name), nn) != EMB_OK) continue;
+      /* A Latin form transliterated from another script has no typos:
+       * different characters are different names. */
+      int latin_mode = emb__mode_for(e->type, nn->latin, nn->n_latin,
+                                     nn->n_script > 0);
       st = add_variant(ix, &pv, (uint32_t)ei, (uint16_t)ni, EMB__FORM_LATIN,
-                       nn->latin, nn->n_latin, is_person(e), first);
+                       nn->latin, nn->n_latin, latin_mode, first);
       if (st == EMB_OK)
         st = add_variant(ix, &pv, (uint32_t)ei, (uint16_t)ni,
                          EMB__FORM_SCRIPT, nn->script, nn->n_script,
-                         is_person(e), first);
+                         emb__mode_for(e->type, nn->script, nn->n_script, 1),
+                         first);
     }
   }
   free(nn);
@@ -334,8 +339,11 @@ emb_status emb_index_build(const emb_listset *ls, emb_index **out) {
   if (st == EMB_OK) {
     ix->n_docs = ix->nvars;
     ix->log_norm = log(((double)ix->n_docs + 1.0) / 0.5);
-    for (size_t i = 0; i < ix->ntoks; i++)
-      ix->toks[i].weight = emb__weight(ix, ix->toks[i].df, ix->toks[i].flags);
+    for (size_t i = 0; i < ix->ntoks; i++) {
+      emb__tok *t = &ix->toks[i];
+      t->weight = emb__weight(ix, t->df, t->flags);
+      t->mask = emb__letter_mask(ix->chars + t->text_off, t->len);
+    }
     st = build_deletions(ix);
   }
   if (st != EMB_OK) {

@@ -39,9 +39,16 @@ typedef struct emb__tok {
   uint8_t keykind; /* EMB__KEY_*; a key can be a token and a join key: the
                       lowest kind wins, the postings serve both */
   uint32_t df;     /* variants holding it */
+  uint32_t mask;   /* letters and digits it contains (emb__letter_mask) */
   float weight;
   uint32_t post_off, post_n; /* into postings */
 } emb__tok;
+
+/* How a variant is scored (emb__score's mode bits). */
+enum {
+  EMB__MODE_PERSON = 1, /* all unmatched tokens count fully, no initials */
+  EMB__MODE_EXACT = 2   /* transliterated: no typo tolerance */
+};
 
 typedef struct emb__variant {
   uint32_t entity;   /* index in the list set */
@@ -49,6 +56,7 @@ typedef struct emb__variant {
   uint8_t form;      /* EMB__FORM_* */
   uint8_t ntok;
   uint32_t tok_off; /* into vtoks */
+  uint8_t mode;     /* EMB__MODE_* */
 } emb__variant;
 
 typedef struct emb__scratch emb__scratch;
@@ -86,7 +94,14 @@ typedef struct emb__stok {
   uint16_t len;
   uint8_t flags;
   float weight;
+  uint32_t mask; /* emb__letter_mask of the text */
+  int32_t id;    /* vocabulary id, or -1 when the index lacks the token */
 } emb__stok;
+
+/* Bit i set for each letter 'a' + i (and bits 26..31 for digits 0-5,
+ * bit 31 for any other byte) in s[0..n). An edit changes at most two bits,
+ * so popcount(mask_a ^ mask_b) / 2 bounds the edit distance from below. */
+uint32_t emb__letter_mask(const char *s, size_t n);
 
 /* The pair list an explanation is built from. */
 #define EMB__MAX_PAIRS 48
@@ -130,13 +145,21 @@ void emb__tok_neighbours(const emb_index *ix, const char *text, size_t len,
 size_t emb__acronym(const emb__stok *t, size_t n, int with_legal, char *out,
                     size_t cap);
 
-/* Scores query tokens q against candidate tokens c in [0, 1]. person != 0
- * counts the candidate's unmatched tokens in full (a person's extra given
- * name matters); otherwise at half weight (an organisation's extra words
- * such as "Technologies Co Ltd" matter less). al may be NULL; when set it
- * receives the alignment for explanations. */
+/* Scores query tokens q against candidate tokens c in [0, 1]. With
+ * EMB__MODE_PERSON in mode the candidate's unmatched tokens count in full
+ * (a person's extra given name matters) and initials never match;
+ * otherwise they count at half weight (an organisation's extra words such
+ * as "Technologies Co Ltd" matter less). With EMB__MODE_EXACT tokens must
+ * be equal (names transliterated from another script have no typos). al
+ * may be NULL; when set it receives the alignment for explanations. */
 double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
-                  size_t nc, int person, emb__alignment *al);
+                  size_t nc, int mode, emb__alignment *al);
+
+/* The scoring mode of a name form of an entity of type t. A name of an
+ * entity whose type the list does not give is scored as a person's when
+ * it holds no legal form and no generic business word. */
+int emb__mode_for(emb_entity_type t, const emb__token *tok, size_t n,
+                  int transliterated);
 
 /* Fills out with the scoring tokens of a normalised form, weights from ix
  * (ix may be NULL: flat weights). */

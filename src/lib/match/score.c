@@ -27,6 +27,21 @@ const char *const emb__how_names[] = {"exact", "typo",    "joined",
 #define MAX_CAND_PAIRS 256
 #define ACRONYM_SCORE 0.88
 #define ACRONYM3_SCORE 0.80
+#define NO_ANCHOR_FACTOR 0.93
+
+uint32_t emb__letter_mask(const char *s, size_t n) {
+  uint32_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 'a' && c <= 'z')
+      m |= 1u << (c - 'a');
+    else if (c >= '0' && c <= '5')
+      m |= 1u << (26 + (c - '0'));
+    else
+      m |= 1u << 31;
+  }
+  return m;
+}
 
 size_t emb__prepare(const emb_index *ix, const emb__token *t, size_t n,
                     emb__stok *out) {
@@ -34,13 +49,44 @@ size_t emb__prepare(const emb_index *ix, const emb__token *t, size_t n,
     out[i].text = t[i].text;
     out[i].len = t[i].len;
     out[i].flags = t[i].flags;
+    out[i].mask = emb__letter_mask(t[i].text, t[i].len);
     int64_t id = emb__tok_find(ix, t[i].text, t[i].len);
+    out[i].id = (int32_t)id;
     if (id >= 0 && ix->toks[id].keykind == EMB__KEY_TOKEN)
       out[i].weight = ix->toks[id].weight;
     else
       out[i].weight = emb__weight(ix, 0, t[i].flags);
   }
   return n;
+}
+
+int emb__mode_for(emb_entity_type t, const emb__token *tok, size_t n,
+                  int transliterated) {
+  int mode = transliterated ? EMB__MODE_EXACT : 0;
+  if (t == EMB_TYPE_PERSON) return mode | EMB__MODE_PERSON;
+  if (t != EMB_TYPE_UNKNOWN) return mode;
+  for (size_t i = 0; i < n; i++)
+    if (tok[i].flags & (EMB__TOKF_LEGAL | EMB__TOKF_GENERIC)) return mode;
+  return mode | EMB__MODE_PERSON;
+}
+
+/* Similarity of two scoring tokens, with cheap rejections first: vocabulary
+ * ids, lengths and letter masks rule out most pairs before any edit
+ * distance is computed. */
+static double pair_similarity(const emb__stok *a, const emb__stok *b,
+                              int exact_only) {
+  if (a->id >= 0 && b->id >= 0) {
+    if (a->id == b->id) return 1.0;
+  } else if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0) {
+    return 1.0;
+  }
+  if (exact_only) return 0.0;
+  size_t shorter = a->len < b->len ? a->len : b->len;
+  size_t longer = a->len < b->len ? b->len : a->len;
+  int budget = emb__typo_budget(shorter, longer);
+  if (budget == 0 || longer - shorter > (size_t)budget) return 0.0;
+  if (__builtin_popcount(a->mask ^ b->mask) > 2 * budget) return 0.0;
+  return emb__token_similarity(a->text, a->len, b->text, b->len);
 }
 
 static int joined_equals(const emb__stok *a, const emb__stok *b,
@@ -75,7 +121,9 @@ static double acronym_score(const emb__stok *one, size_t n1,
 }
 
 double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
-                  size_t nc, int person, emb__alignment *al) {
+                  size_t nc, int mode, emb__alignment *al) {
+  int person = (mode & EMB__MODE_PERSON) != 0;
+  int exact_only = (mode & EMB__MODE_EXACT) != 0;
   if (al) memset(al, 0, sizeof(*al));
   if (nq == 0 || nc == 0) return 0.0;
   if (nq > 64) nq = 64;
@@ -85,8 +133,7 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
   size_t np = 0;
   for (size_t i = 0; i < nq; i++) {
     for (size_t j = 0; j < nc && np < MAX_CAND_PAIRS; j++) {
-      double s = emb__token_similarity(q[i].text, q[i].len, c[j].text,
-                                       c[j].len);
+      double s = pair_similarity(&q[i], &c[j], exact_only);
       if (s <= 0) continue;
       uint8_t how = s >= 1.0 ? EMB__HOW_EXACT : EMB__HOW_TYPO;
       if (how == EMB__HOW_EXACT &&
@@ -127,14 +174,20 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
     cand[k] = p;
     gain[k] = g;
   }
+  uint64_t distinctive_mask = 0;
+  for (size_t i = 0; i < nq; i++)
+    if (!(q[i].flags & EMB__TOKF_LEGAL)) distinctive_mask |= 1ull << i;
   uint64_t qused = 0, cused = 0;
   double num = 0;
   size_t npicked = 0;
+  int anchor = 0; /* a distinctive query token paired other than by typo */
   for (size_t i = 0; i < np; i++) {
     if ((cand[i].qmask & qused) || (cand[i].cmask & cused)) continue;
     qused |= cand[i].qmask;
     cused |= cand[i].cmask;
     num += gain[i];
+    if (cand[i].how != EMB__HOW_TYPO && (cand[i].qmask & distinctive_mask))
+      anchor = 1;
     if (al && npicked < EMB__MAX_PAIRS) al->pairs[npicked] = cand[i];
     npicked++;
   }
@@ -155,6 +208,10 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
   double den = wq + wc - lambda * uc;
   double score = den > 0 ? num / den : 0;
   if (distinctive && !distinctive_matched) score = 0;
+  /* Every distinctive word only nearly equal ("Xavier Gonzales" for
+   * "Javier Gonzalez") is weaker evidence than the same score with one
+   * word exact: a different name, not a typo, is the likelier story. */
+  if (!anchor) score *= NO_ANCHOR_FACTOR;
   if (score > 1) score = 1;
   if (al) {
     al->n = npicked < EMB__MAX_PAIRS ? npicked : EMB__MAX_PAIRS;

@@ -17,6 +17,7 @@
 #include "../../common/arena.h"
 #include "index_internal.h"
 #include "similarity.h"
+#include "spelling.h"
 
 #define MAX_CANDIDATES 128
 /* A token whose postings are longer than this is left out of candidate
@@ -147,7 +148,7 @@ static int is_ascii(const char *s, size_t n) {
 /* Collects candidates for one form of the query; returns the query's total
  * distinctive weight. */
 static float collect_form(const emb_index *ix, emb__scratch *s,
-                          const emb__stok *q, size_t nq) {
+                          const emb__stok *q, size_t nq, int typos) {
   size_t distinctive = 0;
   float total = 0;
   for (size_t i = 0; i < nq; i++)
@@ -159,7 +160,7 @@ static float collect_form(const emb_index *ix, emb__scratch *s,
     int64_t id = emb__tok_find(ix, q[i].text, q[i].len);
     if (id >= 0 && (ix->toks[id].post_n <= MAX_POSTINGS || distinctive <= 1))
       add_postings(ix, s, (uint32_t)id, q[i].weight);
-    if (q[i].len >= 5 && is_ascii(q[i].text, q[i].len)) {
+    if (typos && q[i].len >= 4 && is_ascii(q[i].text, q[i].len)) {
       collect c = {.ix = ix, .s = s, .text = q[i].text, .len = q[i].len,
                    .w = q[i].weight};
       emb__tok_neighbours(ix, q[i].text, q[i].len, on_neighbour, &c);
@@ -252,6 +253,8 @@ static size_t variant_tokens(const emb_index *ix, const emb__variant *v,
     out[i].len = t->len;
     out[i].flags = t->flags;
     out[i].weight = t->weight;
+    out[i].mask = t->mask;
+    out[i].id = (int32_t)(ix->vtoks[v->tok_off + i]);
   }
   return v->ntok;
 }
@@ -286,10 +289,11 @@ static uint64_t all_mask(size_t n) {
 
 /* Fills hit->explain from a fresh scoring with alignment. */
 static emb_status explain(emb__arena *ar, emb_hit *hit, const emb__stok *q,
-                          size_t nq, const emb__stok *c, size_t nc,
-                          int person, const char *form) {
+                          size_t nq, const emb__stok *c, size_t nc, int mode,
+                          const char *form) {
+  int person = (mode & EMB__MODE_PERSON) != 0;
   emb__alignment al;
-  emb__score(q, nq, c, nc, person, &al);
+  emb__score(q, nq, c, nc, mode, &al);
   emb_explain *ex = &hit->explain;
   ex->form = al.acronym ? "acronym" : form;
   ex->query_norm = join_tokens(ar, q, nq, all_mask(nq));
@@ -364,6 +368,36 @@ static emb_status explain(emb__arena *ar, emb_hit *hit, const emb__stok *q,
 
 static emb_result *result_new(void) { return calloc(1, sizeof(emb_result)); }
 
+/* Normalises a query; a Latin-script query whose common words are
+ * misspelt ("COMAPNY") is rewritten with the words corrected and
+ * normalised again (see spelling.c). Tokens the lists hold are never
+ * corrected. */
+static emb_status normalize_query(const emb_index *ix, const char *name,
+                                  size_t len, emb__normname *nn) {
+  emb_status st = emb__normalize(name, len, nn);
+  if (st != EMB_OK || nn->n_script > 0) return st;
+  char fixed[EMB__NORM_MAX_INPUT + 64];
+  size_t k = 0;
+  int changed = 0;
+  for (size_t i = 0; i < nn->n_latin; i++) {
+    const emb__token *t = &nn->latin[i];
+    const char *w = NULL;
+    if (!(t->flags & (EMB__TOKF_LEGAL | EMB__TOKF_GENERIC)) &&
+        emb__tok_find(ix, t->text, t->len) < 0)
+      w = emb__spelling_fix(t->text, t->len);
+    const char *src = w ? w : t->text;
+    size_t n = w ? strlen(w) : t->len;
+    if (k + n + 1 >= EMB__NORM_MAX_INPUT) return EMB_OK; /* keep as is */
+    if (k) fixed[k++] = ' ';
+    memcpy(fixed + k, src, n);
+    k += n;
+    changed |= w != NULL;
+  }
+  if (!changed) return EMB_OK;
+  fixed[k] = '\0';
+  return emb__normalize(fixed, k, nn);
+}
+
 emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
                       const emb_screen_opts *opts, emb_result **out) {
   if (ix == NULL || (name == NULL && len) || out == NULL) return EMB_EINVAL;
@@ -380,7 +414,7 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
                                           : EMB_DEFAULT_MIN_SCORE;
   size_t limit = opts->limit ? opts->limit : EMB_DEFAULT_LIMIT;
   emb__normname nn;
-  emb_status st = emb__normalize(name ? name : "", len, &nn);
+  emb_status st = normalize_query(ix, name ? name : "", len, &nn);
   if (st != EMB_OK) return st;
   emb__stok ql[EMB__NORM_MAX_TOKENS], qs[EMB__NORM_MAX_TOKENS];
   size_t nql = emb__prepare(ix, nn.latin, nn.n_latin, ql);
@@ -400,8 +434,8 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
     s->gen = 1;
   }
   s->ntouched = 0;
-  float total = collect_form(ix, s, ql, nql);
-  float total_s = nqs ? collect_form(ix, s, qs, nqs) : 0;
+  float total = collect_form(ix, s, ql, nql, nqs == 0);
+  float total_s = nqs ? collect_form(ix, s, qs, nqs, 0) : 0;
   if (total_s > total) total = total_s;
   float floor_acc = MIN_ACC_SHARE * total;
   cand heap[MAX_CANDIDATES];
@@ -416,15 +450,15 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
     heap_push(heap, &nh, MAX_CANDIDATES, (cand){v, s->acc[v], 0});
   }
   r->candidates = nh;
+  /* A query written in another script has no typos in its Latin form. */
+  int qmode = nqs > 0 ? EMB__MODE_EXACT : 0;
   emb__stok ct[256];
   for (size_t i = 0; i < nh; i++) {
     const emb__variant *var = &ix->vars[heap[i].var];
-    const emb_entity *e = emb_listset_entity(ix->ls, var->entity);
     size_t nc = variant_tokens(ix, var, ct);
-    int person = e->type == EMB_TYPE_PERSON;
     heap[i].score = var->form == EMB__FORM_SCRIPT
-                        ? emb__score(qs, nqs, ct, nc, person, NULL)
-                        : emb__score(ql, nql, ct, nc, person, NULL);
+                        ? emb__score(qs, nqs, ct, nc, var->mode, NULL)
+                        : emb__score(ql, nql, ct, nc, var->mode | qmode, NULL);
   }
   qsort(heap, nh, sizeof(cand), cmp_score_desc);
   /* One hit per entity id (the same entry may come from several files);
@@ -453,10 +487,10 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
     h->score = heap[i].score;
     h->match = h->score >= threshold;
     size_t nc = variant_tokens(ix, var, ct);
-    int person = e->type == EMB_TYPE_PERSON;
     st = var->form == EMB__FORM_SCRIPT
-             ? explain(&r->arena, h, qs, nqs, ct, nc, person, "script")
-             : explain(&r->arena, h, ql, nql, ct, nc, person, "latin");
+             ? explain(&r->arena, h, qs, nqs, ct, nc, var->mode, "script")
+             : explain(&r->arena, h, ql, nql, ct, nc, var->mode | qmode,
+                       "latin");
     if (st != EMB_OK) {
       emb_result_free(r);
       *out = NULL;
@@ -488,25 +522,28 @@ emb_status emb_compare(const emb_index *ix, const char *a, size_t alen,
   }
   if (st == EMB_OK) {
     emb__stok qa[EMB__NORM_MAX_TOKENS], qb[EMB__NORM_MAX_TOKENS];
-    int person = type == EMB_TYPE_PERSON;
+    /* Organisation rules unless the caller says person: comparing two
+     * names, there is no list entry to tell an untyped name's kind. */
+    int mode = type == EMB_TYPE_PERSON ? EMB__MODE_PERSON : 0;
+    if (na->n_script || nb->n_script) mode |= EMB__MODE_EXACT;
     size_t n1 = emb__prepare(ix, na->latin, na->n_latin, qa);
     size_t n2 = emb__prepare(ix, nb->latin, nb->n_latin, qb);
-    double sl = emb__score(qa, n1, qb, n2, person, NULL);
+    double sl = emb__score(qa, n1, qb, n2, mode, NULL);
     h->score = sl;
     const char *form = "latin";
     if (na->n_script && nb->n_script) {
       emb__stok sa[EMB__NORM_MAX_TOKENS], sb[EMB__NORM_MAX_TOKENS];
       size_t m1 = emb__prepare(ix, na->script, na->n_script, sa);
       size_t m2 = emb__prepare(ix, nb->script, nb->n_script, sb);
-      double ss = emb__score(sa, m1, sb, m2, person, NULL);
+      double ss = emb__score(sa, m1, sb, m2, mode, NULL);
       if (ss > sl) {
         h->score = ss;
         form = "script";
-        st = explain(&r->arena, h, sa, m1, sb, m2, person, form);
+        st = explain(&r->arena, h, sa, m1, sb, m2, mode, form);
       }
     }
     if (strcmp(form, "latin") == 0)
-      st = explain(&r->arena, h, qa, n1, qb, n2, person, form);
+      st = explain(&r->arena, h, qa, n1, qb, n2, mode, form);
     h->match = h->score >= threshold;
     r->hits = h;
     r->n = 1;

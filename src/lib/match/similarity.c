@@ -35,10 +35,22 @@ static int decode(const char *s, size_t n, unsigned out[MAX_CP]) {
   return k;
 }
 
+static int ascii_decode(const char *s, size_t n, unsigned out[MAX_CP]) {
+  if (n > MAX_CP) return -1;
+  for (size_t i = 0; i < n; i++) {
+    if ((unsigned char)s[i] >= 0x80) return -2;
+    out[i] = (unsigned char)s[i];
+  }
+  return (int)n;
+}
+
 int emb__osa_distance(const char *a, size_t na, const char *b, size_t nb,
                       int max) {
   unsigned A[MAX_CP], B[MAX_CP];
-  int la = decode(a, na, A), lb = decode(b, nb, B);
+  /* Most tokens are ASCII: copy bytes, and decode UTF-8 only when needed. */
+  int la = ascii_decode(a, na, A), lb = ascii_decode(b, nb, B);
+  if (la == -2) la = decode(a, na, A);
+  if (lb == -2) lb = decode(b, nb, B);
   if (la < 0 || lb < 0)
     return (na == nb && memcmp(a, b, na) == 0) ? 0 : max + 1;
   int diff = la > lb ? la - lb : lb - la;
@@ -70,21 +82,20 @@ int emb__osa_distance(const char *a, size_t na, const char *b, size_t nb,
   return prev[lb] > max ? max + 1 : prev[lb];
 }
 
-int emb__typo_budget(size_t n) {
-  if (n <= 4) return 0;
-  if (n <= 8) return 1;
+int emb__typo_budget(size_t shorter, size_t longer) {
+  if (shorter < 4 || longer <= 4) return 0;
+  if (shorter <= 8) return 1;
   return 2;
 }
 
 double emb__token_similarity(const char *a, size_t na, const char *b,
                              size_t nb) {
   if (na == nb && memcmp(a, b, na) == 0) return 1.0;
-  size_t shorter = na < nb ? na : nb;
-  int budget = emb__typo_budget(shorter);
+  size_t shorter = na < nb ? na : nb, longer = na < nb ? nb : na;
+  int budget = emb__typo_budget(shorter, longer);
   if (budget == 0) return 0.0;
   int d = emb__osa_distance(a, na, b, nb, budget);
   if (d > budget) return 0.0;
-  size_t longer = na > nb ? na : nb;
   double s = 1.0 - 0.5 * (double)d / (double)longer;
   if (a[0] != b[0]) s -= 0.05;
   return s;

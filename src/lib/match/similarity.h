@@ -10,10 +10,12 @@
 int emb__osa_distance(const char *a, size_t na, const char *b, size_t nb,
                       int max);
 
-/* The edit distance a token of n bytes may have and still match: 0 up to 4
- * bytes, 1 from 5, 2 from 9. Short tokens must match exactly so that
- * "SMIC" cannot reach "SMIT" and initials stay distinct. */
-int emb__typo_budget(size_t n);
+/* The edit distance two tokens of these lengths (bytes) may have and still
+ * match: 0 when the longer has at most 4 bytes or the shorter fewer than 4;
+ * 1 when the shorter has 4 to 8; 2 from 9. Short tokens must match exactly
+ * so that "SMIC" cannot reach "SMIT" and initials stay distinct, while a
+ * letter dropped from a five-letter word ("GREN" for "GREEN") is found. */
+int emb__typo_budget(size_t shorter, size_t longer);
 
 /* Similarity of two tokens in [0, 1]: 1 when equal, 1 - 0.5 d / max(len)
  * (less 0.05 when the first letters differ) when their distance d is within

@@ -11,20 +11,22 @@
  *
  *  - ASCII input: tok_ascii() then process(). No ICU, no malloc, no lock.
  *  - Other input, only Latin letters (accents, ligatures, symbols): NFKC
- *    case fold, ICU "Latin-ASCII", then exactly the ASCII steps. For ASCII
- *    input this gives the same text as the fast path (the fold of ASCII is
- *    its lower case and Latin-ASCII leaves ASCII alone), which is how
- *    emb__normalize_icu() can promise the same tokens.
+ *    case fold, NFD, marks dropped and a few letters spelt out
+ *    (ascii_fold()), then exactly the ASCII steps. No transliterator and no
+ *    lock. For ASCII input this gives the same text as the fast path (the
+ *    fold of ASCII is its lower case), which is how emb__normalize_icu()
+ *    can promise the same tokens.
  *  - Letters of another script: NFKC case fold, traditional Chinese to
  *    simplified, then tok_script() (Han and kana one character per token).
  *    process() over those tokens is the script form. For the Latin form,
  *    legal forms written in the other script are replaced first by their
- *    canonical ASCII tokens; every other non-ASCII token (or run of kana)
- *    is transliterated on its own (Cyrillic by BGN, the rest by ICU
- *    Any-Latin, then Latin-ASCII) and tokenised by tok_ascii(). Tokens that
- *    come from Han or kana are "protected": they skip the tables, so a
- *    pinyin syllable such as "ao" or "de" is never read as a legal form or
- *    a stop word.
+ *    canonical ASCII tokens; every Han character becomes its pinyin
+ *    syllable (ICU Han-Latin, cached per character); every other non-ASCII
+ *    word, or run of kana, is transliterated (Cyrillic by BGN, the rest by
+ *    ICU Any-Latin); ascii_fold() and tok_ascii() finish. Tokens that come
+ *    from Han or kana are "protected": they skip the tables, so a pinyin
+ *    syllable such as "ao" or "de" is never read as a legal form or a stop
+ *    word.
  *
  * ICU transliterators are costly to build and not safe to share between
  * threads, so each is built once, under g_lock, and used only while
@@ -58,14 +60,17 @@
  * covers any input up to EMB__NORM_MAX_INPUT; a name that still overflows
  * is rejected with EMB_ETOOBIG. */
 #define FOLD_CAP 8192
-#define PIECE_CAP 8192
+#define PIECE_CAP (2 * FOLD_CAP)
 #define SCRATCH_CAP (3 * FOLD_CAP + 4 * RAW_MAX)
 
-enum { RK_WORD = 0, RK_HAN = 1, RK_KANA = 2 };
+/* Kinds of raw token. RK_CANON is a canonical token that replaced a legal
+ * form written in another script: its flags are already known. */
+enum { RK_WORD = 0, RK_HAN = 1, RK_KANA = 2, RK_CANON = 3 };
 
 typedef struct rawlist {
   emb__lf_tok t[RAW_MAX];
   uint8_t kind[RAW_MAX]; /* RK_* */
+  uint8_t flags[RAW_MAX]; /* EMB__TOKF_* of RK_CANON tokens */
   size_t n;
   int alnum;     /* a letter or digit was seen */
   int truncated; /* tokens were dropped */
@@ -86,16 +91,19 @@ static void raw_init(rawlist *rl)
   rl->truncated = 0;
 }
 
-static void raw_push(rawlist *rl, const char *s, size_t len, uint8_t kind)
+/* Appends a token; returns 0 (and marks the list truncated) if full. */
+static int raw_push(rawlist *rl, const char *s, size_t len, uint8_t kind)
 {
   if (rl->n == RAW_MAX) {
     rl->truncated = 1;
-    return;
+    return 0;
   }
   rl->t[rl->n].s = s;
   rl->t[rl->n].len = len;
   rl->kind[rl->n] = kind;
+  rl->flags[rl->n] = 0;
   rl->n++;
+  return 1;
 }
 
 /* Length of the longest prefix of s[0..len) of at most max bytes that
@@ -134,9 +142,10 @@ static void emit(const sink *k, const char *s, size_t len, uint8_t flags)
   *k->bufpos += len + 1;
 }
 
+/* Whether table lookups must skip token i. */
 static int is_prot(const rawlist *rl, int prot, size_t i)
 {
-  return prot && rl->kind[i] != RK_WORD;
+  return rl->kind[i] == RK_CANON || (prot && rl->kind[i] != RK_WORD);
 }
 
 /* Number of tokens from i on that table lookups may consider. */
@@ -157,18 +166,25 @@ static int edge_ok(const rawlist *rl, int prot, size_t i, size_t n_in,
   if (i == 0 && mode == EMB__LF_EDGE_ANY) return 1;
   if (*k->n > 0 && (k->tok[*k->n - 1].flags & EMB__TOKF_LEGAL)) return 1;
   size_t j = i + n_in;
+  if (rl->kind[j] == RK_CANON) return (rl->flags[j] & EMB__TOKF_LEGAL) != 0;
   emb__lf_result r;
   return emb__lf_match(&rl->t[j], avail_from(rl, prot, j), &r) &&
          !r.edge_only && (r.out_flags[0] & EMB__TOKF_LEGAL);
 }
 
 /* Applies the tables to rl and emits the result. With prot set, tokens
- * from Han or kana are copied as they are. */
+ * from Han or kana are copied as they are. RK_CANON tokens keep their
+ * flags. */
 static void process(const rawlist *rl, int prot, const sink *k)
 {
   if (!rl->alnum) return; /* punctuation only: no tokens at all */
   if (rl->truncated) k->nn->truncated = 1;
   for (size_t i = 0; i < rl->n;) {
+    if (rl->kind[i] == RK_CANON) {
+      emit(k, rl->t[i].s, rl->t[i].len, rl->flags[i]);
+      i++;
+      continue;
+    }
     size_t a = avail_from(rl, prot, i);
     emb__lf_result r;
     if (a > 0 && emb__lf_match(&rl->t[i], a, &r) &&
@@ -287,23 +303,126 @@ static int utf8_valid(const unsigned char *s, size_t n)
 }
 
 /* ---------------------------------------------------------------------
- * ICU objects.
+ * Folding Latin text to ASCII, without a lock.
+ * ------------------------------------------------------------------- */
+
+/* ASCII for Latin letters that have no canonical decomposition (given
+ * case-folded). The rest of Latin loses its accents by NFD. */
+static const char *special_latin(UChar32 c)
+{
+  switch (c) {
+    case 0x00E6: return "ae"; /* æ */
+    case 0x0153: return "oe"; /* œ */
+    case 0x00F8: return "o";  /* ø */
+    case 0x0142: return "l";  /* ł */
+    case 0x0111: return "d";  /* đ */
+    case 0x00F0: return "d";  /* ð */
+    case 0x00FE: return "th"; /* þ */
+    case 0x0131: return "i";  /* dotless i */
+    case 0x0127: return "h";  /* ħ */
+    case 0x014B: return "ng"; /* ŋ */
+    case 0x0167: return "t";  /* ŧ */
+    case 0x0138: return "q";  /* ĸ */
+    case 0x0192: return "f";  /* ƒ */
+    case 0x0259: return "a";  /* ə: Azerbaijani, "Əliyev" is "Aliyev" */
+    case 0x01DD: return "e";  /* ǝ */
+    case 0x025B: return "e";  /* ɛ */
+    case 0x0254: return "o";  /* ɔ */
+    case 0x0253: return "b";  /* ɓ */
+    case 0x0257: return "d";  /* ɗ */
+    case 0x0199: return "k";  /* ƙ */
+    case 0x01B4: return "y";  /* ƴ */
+    case 0x0268: return "i";  /* ɨ */
+    case 0x0289: return "u";  /* ʉ */
+    default: return NULL;
+  }
+}
+
+static int is_apostrophe(UChar32 c)
+{
+  return c == 0x2018 || c == 0x2019 || c == 0x02BC || c == 0x02BB ||
+         c == 0x02B9 || c == 0x02BA || c == 0x2032;
+}
+
+/* Writes an ASCII rendering of the NFD text d[0..n) to out (capacity
+ * cap), returning its length: ASCII as it is, combining marks dropped
+ * (accents, tone marks), the letters above spelt out, digits of any script
+ * as ASCII digits, apostrophes as "'", anything else a space (a break). */
+static size_t ascii_fold(const UChar *d, int32_t n, char *out, size_t cap)
+{
+  size_t w = 0;
+  for (int32_t i = 0; i < n && w + 3 <= cap;) {
+    UChar32 c;
+    U16_NEXT(d, i, n, c);
+    if (c < 0x80) {
+      out[w++] = (char)c;
+      continue;
+    }
+    int8_t gc = u_charType(c);
+    if (gc == U_NON_SPACING_MARK || gc == U_COMBINING_SPACING_MARK ||
+        gc == U_ENCLOSING_MARK)
+      continue;
+    if (is_apostrophe(c)) {
+      out[w++] = '\'';
+      continue;
+    }
+    if (gc == U_DECIMAL_DIGIT_NUMBER) {
+      int32_t v = u_charDigitValue(c);
+      out[w++] = (char)(v >= 0 && v <= 9 ? '0' + v : ' ');
+      continue;
+    }
+    const char *sp = special_latin(u_foldCase(c, U_FOLD_CASE_DEFAULT));
+    if (sp != NULL) {
+      while (*sp != '\0') out[w++] = *sp++;
+      continue;
+    }
+    out[w++] = ' ';
+  }
+  return w;
+}
+
+/* NFD of t[0..n) into buf (capacity cap), then ascii_fold() into out.
+ * Returns the ASCII length, or -1 if a buffer is too small. */
+static long nfd_ascii(const UChar *t, int32_t n, UChar *buf, int32_t cap,
+                      char *out, size_t outcap)
+{
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+  int32_t m = 0;
+  if (U_SUCCESS(st)) m = unorm2_normalize(nfd, t, n, buf, cap, &st);
+  if (U_FAILURE(st)) return -1;
+  size_t len = ascii_fold(buf, m, out, outcap);
+  /* ascii_fold() stops when out is nearly full: treat that as too big. */
+  if (len + 3 > outcap) return -1;
+  return (long)len;
+}
+
+/* ---------------------------------------------------------------------
+ * ICU transliterators.
  * ------------------------------------------------------------------- */
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static UTransliterator *g_t2s;   /* traditional to simplified Chinese */
-static UTransliterator *g_latin; /* any script to ASCII */
-static UTransliterator *g_ascii; /* Latin to ASCII */
+static UTransliterator *g_han;   /* Han to pinyin */
+static UTransliterator *g_latin; /* other scripts to Latin */
 
 /* Russian BGN/PCGN for Cyrillic gives the spellings OFAC and most Western
  * lists use ("kosmicheskiy", "yevgeniy"); its marks for hard and soft
  * signs and its disambiguating middle dot are removed so that words stay
- * whole. Everything else goes through Any-Latin (Han to pinyin, kana to
- * romaji, Hangul, Arabic, Greek, ...), then Latin-ASCII drops accents and
- * tone marks. */
+ * whole. Other scripts (and Cyrillic letters Russian lacks) go through
+ * Any-Latin: kana to romaji, Hangul, Arabic, Greek, ... Accents are
+ * dropped afterwards by ascii_fold(). */
 static const char k_latin_id[] =
-    "Russian-Latin/BGN; [\\u02B9\\u02BA\\u00B7] Remove; Any-Latin; "
-    "Latin-ASCII";
+    "Russian-Latin/BGN; [\\u02B9\\u02BA\\u00B7] Remove; Any-Latin";
+
+/* Pinyin of each Han character of the main CJK block, filled on first use
+ * under g_lock (ICU's Han-Latin takes 3 to 30 us a character). An empty
+ * slot is unknown; "\x01" means no reading. Han-Latin reads one character
+ * at a time anyway (银行 gives "yin xing" in a phrase or not), so the
+ * cache changes no result. */
+#define HAN_FIRST 0x4E00
+#define HAN_LAST 0x9FFF
+static char g_pinyin[HAN_LAST - HAN_FIRST + 1][8];
 
 static UTransliterator *open_trans(const char *id, UErrorCode *st)
 {
@@ -315,23 +434,21 @@ static UTransliterator *open_trans(const char *id, UErrorCode *st)
 /* Builds the transliterators on first use. Call with g_lock held. */
 static int ensure_trans(void)
 {
-  if (g_t2s != NULL && g_latin != NULL && g_ascii != NULL) return 1;
+  if (g_t2s != NULL && g_han != NULL && g_latin != NULL) return 1;
   UErrorCode st = U_ZERO_ERROR;
   if (g_t2s == NULL) g_t2s = open_trans("Traditional-Simplified", &st);
+  if (U_SUCCESS(st) && g_han == NULL) g_han = open_trans("Han-Latin", &st);
   if (U_SUCCESS(st) && g_latin == NULL) g_latin = open_trans(k_latin_id, &st);
-  if (U_SUCCESS(st) && g_ascii == NULL)
-    g_ascii = open_trans("Latin-ASCII", &st);
-  return U_SUCCESS(st) && g_t2s != NULL && g_latin != NULL &&
-         g_ascii != NULL;
+  return U_SUCCESS(st) && g_t2s != NULL && g_han != NULL && g_latin != NULL;
 }
 
 void emb__normalize_cleanup(void)
 {
   pthread_mutex_lock(&g_lock);
   if (g_t2s != NULL) utrans_close(g_t2s);
+  if (g_han != NULL) utrans_close(g_han);
   if (g_latin != NULL) utrans_close(g_latin);
-  if (g_ascii != NULL) utrans_close(g_ascii);
-  g_t2s = g_latin = g_ascii = NULL;
+  g_t2s = g_han = g_latin = NULL;
   pthread_mutex_unlock(&g_lock);
 }
 
@@ -353,9 +470,10 @@ static int translit(UTransliterator *t, UChar *buf, int32_t *len,
 typedef struct icu_ws {
   UChar u[EMB__NORM_MAX_INPUT + 1];
   UChar f[FOLD_CAP];        /* folded text */
-  UChar piece[PIECE_CAP];   /* one piece being transliterated */
-  char s8[SCRATCH_CAP];     /* UTF-8 text or script-token bytes */
-  char p8[3 * PIECE_CAP];   /* one transliterated piece, UTF-8 */
+  UChar piece[PIECE_CAP];   /* a piece being transliterated */
+  UChar nfd[PIECE_CAP];     /* its NFD */
+  char s8[SCRATCH_CAP];     /* ASCII text or script-token bytes */
+  char p8[PIECE_CAP];       /* a transliterated piece, ASCII */
   char lat[SCRATCH_CAP];    /* Latin-token bytes */
   rawlist rs;               /* script raw tokens */
   rawlist rl;               /* Latin raw tokens */
@@ -364,18 +482,14 @@ typedef struct icu_ws {
 enum { C_SEP, C_LETTER, C_DIGIT, C_MARK, C_HAN, C_KANA, C_SKIP, C_AND,
        C_DOT };
 
+/* Characters the script form drops without a break. */
 static int is_skipped(UChar32 c)
 {
-  switch (c) {
-    /* Apostrophes and letter-like quotes: dropped without a break. */
-    case 0x27: case 0x60: case 0x2018: case 0x2019: case 0x02BC:
-    case 0x02BB: case 0x02B9: case 0x02BA:
-    /* Arabic tatweel (a stretching stroke) and superscript alef. */
-    case 0x0640: case 0x0670:
-      return 1;
-    default:
-      break;
-  }
+  /* Apostrophes; Arabic tatweel (a stretching stroke) and superscript
+   * alef. */
+  if (c == 0x27 || c == 0x60 || is_apostrophe(c) || c == 0x0640 ||
+      c == 0x0670)
+    return 1;
   /* Arabic short vowels and Hebrew points are often missing from list
    * entries, so they are left out of the script form. */
   if (c >= 0x064B && c <= 0x065F) return 1;
@@ -461,15 +575,18 @@ static void tok_script(const UChar *f, int32_t n, char *sb, size_t cap,
       case C_SKIP:
         continue;
       case C_DOT: {
+        /* Joins single letters as tok_ascii() does ("А.О." is "ао"). */
         if (seg != 1 || !last_letter || i >= n) break;
         int32_t j = i;
-        UChar32 c1, c2 = 0;
+        UChar32 c1, c2;
         U16_NEXT(f, j, n, c1);
-        if (j < n) U16_NEXT(f, j, n, c2);
-        if (classify(c1) == C_LETTER &&
-            (j == i + U16_LENGTH(c1) ||
-             (classify(c2) != C_LETTER && classify(c2) != C_DIGIT &&
-              classify(c2) != C_MARK))) {
+        int after = C_SEP;
+        if (j < n) {
+          U16_NEXT(f, j, n, c2);
+          after = classify(c2);
+        }
+        if (classify(c1) == C_LETTER && after != C_LETTER &&
+            after != C_DIGIT && after != C_MARK) {
           seg = 0;
           continue;
         }
@@ -504,36 +621,50 @@ static int is_ascii_tok(const emb__lf_tok *t)
   return 1;
 }
 
-/* Transliterates the script tokens rs[i..j) (joined without a break) and
- * tokenises the result into the Latin raw tokens. Call with g_lock held. */
-static void latin_piece(icu_ws *ws, size_t i, size_t j, size_t *latpos)
+/* Transliterates piece[0..ulen) with t, folds it to ASCII and tokenises it
+ * into the Latin raw tokens with the given kind. Call with g_lock held. */
+static void latin_tokens(icu_ws *ws, UTransliterator *t, int32_t ulen,
+                         uint8_t kind, size_t *latpos)
 {
-  rawlist *rl = &ws->rl;
-  int32_t ulen = 0;
-  for (size_t k = i; k < j; k++) {
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t got = 0;
-    u_strFromUTF8(ws->piece + ulen, PIECE_CAP / 2 - ulen, &got,
-                  ws->rs.t[k].s, (int32_t)ws->rs.t[k].len, &st);
-    if (U_FAILURE(st)) {
-      rl->truncated = 1;
-      return;
+  long blen = -1;
+  if (translit(t, ws->piece, &ulen, PIECE_CAP))
+    blen = nfd_ascii(ws->piece, ulen, ws->nfd, PIECE_CAP, ws->p8,
+                     sizeof(ws->p8));
+  if (blen < 0) {
+    ws->rl.truncated = 1;
+    return;
+  }
+  tok_ascii(ws->p8, (size_t)blen, ws->lat, sizeof(ws->lat), latpos, &ws->rl,
+            kind);
+}
+
+/* The pinyin of one Han character (a token of tok_script()), from the
+ * cache or from Han-Latin. Call with g_lock held. */
+static void han_tokens(icu_ws *ws, const emb__lf_tok *t, size_t *latpos)
+{
+  UChar32 c;
+  int32_t i = 0;
+  U8_NEXT((const uint8_t *)t->s, i, (int32_t)t->len, c);
+  char *slot = NULL;
+  if (c >= HAN_FIRST && c <= HAN_LAST) slot = g_pinyin[c - HAN_FIRST];
+  if (slot == NULL || slot[0] == '\0') {
+    int32_t ulen = 0;
+    U16_APPEND_UNSAFE(ws->piece, ulen, c);
+    size_t before = ws->rl.n, pos = *latpos;
+    latin_tokens(ws, g_han, ulen, RK_HAN, latpos);
+    if (slot == NULL) return;
+    /* Cache a single syllable; anything else is looked up each time. */
+    if (ws->rl.n == before) {
+      slot[0] = '\x01';
+    } else if (ws->rl.n == before + 1 && *latpos - pos < sizeof(g_pinyin[0])) {
+      memcpy(slot, ws->lat + pos, *latpos - pos);
+      slot[*latpos - pos] = '\0';
     }
-    ulen += got;
-  }
-  if (!translit(g_latin, ws->piece, &ulen, PIECE_CAP)) {
-    rl->truncated = 1;
     return;
   }
-  UErrorCode st = U_ZERO_ERROR;
-  int32_t blen = 0;
-  u_strToUTF8(ws->p8, (int32_t)sizeof(ws->p8), &blen, ws->piece, ulen, &st);
-  if (U_FAILURE(st)) {
-    rl->truncated = 1;
-    return;
-  }
-  tok_ascii(ws->p8, (size_t)blen, ws->lat, sizeof(ws->lat), latpos, rl,
-            ws->rs.kind[i]);
+  if (slot[0] == '\x01') return;
+  tok_ascii(slot, strlen(slot), ws->lat, sizeof(ws->lat), latpos, &ws->rl,
+            RK_HAN);
 }
 
 /* Builds the Latin raw tokens from the script raw tokens. Call with
@@ -559,17 +690,36 @@ static void latin_from_script(icu_ws *ws)
     size_t a = rs->n - i < LOOKAHEAD ? rs->n - i : LOOKAHEAD;
     emb__lf_result r;
     if (emb__lf_match(t, a, &r)) {
-      for (size_t j = 0; j < r.n_out; j++)
-        raw_push(rl, r.out[j], r.out_len[j], RK_WORD);
+      for (size_t j = 0; j < r.n_out; j++) {
+        if (raw_push(rl, r.out[j], r.out_len[j], RK_CANON))
+          rl->flags[rl->n - 1] = r.out_flags[j];
+      }
       i += r.n_in;
       continue;
     }
-    /* A run of kana is one word ("トヨタ" is "toyota"); a Han character
-     * is one syllable; any other word is transliterated whole. */
+    if (rs->kind[i] == RK_HAN) {
+      han_tokens(ws, t, &latpos);
+      i++;
+      continue;
+    }
+    /* A run of kana is one word ("トヨタ" is "toyota"); any other word is
+     * transliterated whole. */
     size_t j = i + 1;
     if (rs->kind[i] == RK_KANA)
       while (j < rs->n && rs->kind[j] == RK_KANA) j++;
-    latin_piece(ws, i, j, &latpos);
+    int32_t ulen = 0;
+    for (size_t k = i; k < j; k++) {
+      UErrorCode st = U_ZERO_ERROR;
+      int32_t got = 0;
+      u_strFromUTF8(ws->piece + ulen, PIECE_CAP / 2 - ulen, &got,
+                    rs->t[k].s, (int32_t)rs->t[k].len, &st);
+      if (U_FAILURE(st)) {
+        rl->truncated = 1;
+        break;
+      }
+      ulen += got;
+    }
+    latin_tokens(ws, g_latin, ulen, rs->kind[i], &latpos);
     i = j;
   }
 }
@@ -586,45 +736,31 @@ static emb_status norm_icu(const char *s, size_t len, emb__normname *out)
   const UNormalizer2 *nfkc = unorm2_getNFKCCasefoldInstance(&st);
   if (U_SUCCESS(st))
     flen = unorm2_normalize(nfkc, ws->u, ulen, ws->f, FOLD_CAP, &st);
-  if (st == U_BUFFER_OVERFLOW_ERROR) {
-    free(ws);
-    return EMB_ETOOBIG;
-  }
   if (U_FAILURE(st)) {
     free(ws);
-    return EMB_EICU;
+    return st == U_BUFFER_OVERFLOW_ERROR ? EMB_ETOOBIG : EMB_EICU;
   }
   int has_han = 0, non_latin = 0;
-  for (int32_t i = 0; i < flen;) {
+  for (int32_t i = 0; i < flen && !has_han;) {
     UChar32 c;
     U16_NEXT(ws->f, i, flen, c);
     if (non_latin_letter(c)) {
-      non_latin = 1;
       UErrorCode se = U_ZERO_ERROR;
-      if (uscript_getScript(c, &se) == USCRIPT_HAN) {
-        has_han = 1;
-        break;
-      }
+      non_latin = 1;
+      has_han = uscript_getScript(c, &se) == USCRIPT_HAN;
     }
   }
   size_t bp = 0;
   sink lk = {out, &bp, out->latin, &out->n_latin};
   raw_init(&ws->rs);
   raw_init(&ws->rl);
-  pthread_mutex_lock(&g_lock);
-  if (!ensure_trans()) {
-    ret = EMB_EICU;
-  } else if (!non_latin) {
-    /* Latin letters only: fold, Latin-ASCII, then the ASCII steps. */
-    if (!translit(g_ascii, ws->f, &flen, FOLD_CAP)) ret = EMB_ETOOBIG;
-    pthread_mutex_unlock(&g_lock);
-    int32_t blen = 0;
-    UErrorCode se = U_ZERO_ERROR;
-    if (ret == EMB_OK) {
-      u_strToUTF8(ws->s8, (int32_t)sizeof(ws->s8), &blen, ws->f, flen, &se);
-      if (U_FAILURE(se)) ret = EMB_ETOOBIG;
-    }
-    if (ret == EMB_OK) {
+  if (!non_latin) {
+    /* Latin letters only: fold to ASCII, then the ASCII steps. No lock. */
+    long blen = nfd_ascii(ws->f, flen, ws->piece, PIECE_CAP, ws->s8,
+                          sizeof(ws->s8));
+    if (blen < 0) {
+      ret = EMB_ETOOBIG;
+    } else {
       size_t sp = 0;
       tok_ascii(ws->s8, (size_t)blen, ws->lat, sizeof(ws->lat), &sp,
                 &ws->rl, RK_WORD);
@@ -632,13 +768,15 @@ static emb_status norm_icu(const char *s, size_t len, emb__normname *out)
     }
     free(ws);
     return ret;
+  }
+  pthread_mutex_lock(&g_lock);
+  if (!ensure_trans()) {
+    ret = EMB_EICU;
+  } else if (has_han && !translit(g_t2s, ws->f, &flen, FOLD_CAP)) {
+    ret = EMB_ETOOBIG;
   } else {
-    if (has_han && !translit(g_t2s, ws->f, &flen, FOLD_CAP))
-      ret = EMB_ETOOBIG;
-    if (ret == EMB_OK) {
-      tok_script(ws->f, flen, ws->s8, sizeof(ws->s8), &ws->rs);
-      latin_from_script(ws);
-    }
+    tok_script(ws->f, flen, ws->s8, sizeof(ws->s8), &ws->rs);
+    latin_from_script(ws);
   }
   pthread_mutex_unlock(&g_lock);
   if (ret == EMB_OK) {
