@@ -145,8 +145,11 @@ typedef struct tally {
 /* Values that are not countries at all. */
 static int not_a_country(const char *s) {
   static const char *skip[] = {"", "-0-", "undetermined", "na"};
+  while (*s == ' ') s++;
+  size_t len = strlen(s);
+  while (len > 0 && s[len - 1] == ' ') len--;
   for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-    if (strcmp(s, skip[i]) == 0) return 1;
+    if (strlen(skip[i]) == len && strncmp(s, skip[i], len) == 0) return 1;
   return 0;
 }
 

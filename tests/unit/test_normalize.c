@@ -337,23 +337,23 @@ static void test_limits(void **state) {
   assert_int_equal(emb__normalize("a b", 3, &nn), EMB_OK);
   assert_false(nn.truncated);
   /* Multi-byte tokens are cut on a character boundary. */
-  char cyr[256] = "";
-  for (int i = 0; i < 40; i++) strcat(cyr, "\xd0\xb6"); /* ж */
-  assert_int_equal(emb__normalize(cyr, strlen(cyr), &nn), EMB_OK);
+  char cyr[81];
+  for (int i = 0; i < 40; i++) memcpy(cyr + 2 * i, "\xd0\xb6", 2); /* ж */
+  assert_int_equal(emb__normalize(cyr, 80, &nn), EMB_OK);
   assert_int_equal(nn.n_script, 1);
   assert_int_equal(nn.script[0].len, 46);
   assert_true(nn.truncated);
   /* Han characters are one token each: 60 of them overflow. */
-  char han[256] = "";
-  for (int i = 0; i < 60; i++) strcat(han, "\xe4\xb8\xad"); /* 中 */
-  assert_int_equal(emb__normalize(han, strlen(han), &nn), EMB_OK);
+  char han[180];
+  for (int i = 0; i < 60; i++) memcpy(han + 3 * i, "\xe4\xb8\xad", 3); /* 中 */
+  assert_int_equal(emb__normalize(han, sizeof(han), &nn), EMB_OK);
   assert_int_equal(nn.n_script, EMB__NORM_MAX_TOKENS);
   assert_int_equal(nn.n_latin, EMB__NORM_MAX_TOKENS);
   assert_true(nn.truncated);
   /* NFKC expansion of the longest kind still fits or is rejected. */
-  char lig[EMB__NORM_MAX_INPUT] = "";
-  for (int i = 0; i < 340; i++) strcat(lig, "\xef\xb7\xba"); /* U+FDFA */
-  emb_status st = emb__normalize(lig, strlen(lig), &nn);
+  char lig[1020];
+  for (int i = 0; i < 340; i++) memcpy(lig + 3 * i, "\xef\xb7\xba", 3);
+  emb_status st = emb__normalize(lig, sizeof(lig), &nn); /* 340 x U+FDFA */
   assert_true(st == EMB_OK || st == EMB_ETOOBIG);
   /* Arguments. */
   assert_int_equal(emb__normalize(NULL, 3, &nn), EMB_EINVAL);
@@ -473,10 +473,19 @@ static long each_field(const char *path, int col, int (*f)(const char *)) {
   return recs;
 }
 
-static long g_checked;
+static long g_checked, g_other;
 
+/* ASCII names: both paths agree. Others: they normalise, with a Latin
+ * form, and so does each name in a second run (the pinyin cache). */
 static int check_one(const char *s) {
-  g_checked += check_equivalent(s);
+  static emb__normname nn;
+  if (check_equivalent(s)) {
+    g_checked++;
+  } else {
+    g_other++;
+    if (emb__normalize(s, strlen(s), &nn) != EMB_OK || nn.n_latin == 0)
+      fail_msg("[%s]: no Latin form", s);
+  }
   return g_checked < 5000; /* a few thousand per file is plenty */
 }
 
@@ -495,10 +504,10 @@ static void test_equivalence_data(void **state) {
   for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s", dir, files[i].file);
-    g_checked = 0;
+    g_checked = g_other = 0;
     long n = each_field(path, files[i].col, check_one);
     if (n < 0) fail_msg("cannot read %s", path);
-    if (g_checked < 900) fail_msg("%s: only %ld ASCII names", path, g_checked);
+    if (g_checked < 300) fail_msg("%s: only %ld ASCII names", path, g_checked);
   }
 }
 

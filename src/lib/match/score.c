@@ -208,10 +208,11 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
   double den = wq + wc - lambda * uc;
   double score = den > 0 ? num / den : 0;
   if (distinctive && !distinctive_matched) score = 0;
-  /* Every distinctive word only nearly equal ("Xavier Gonzales" for
-   * "Javier Gonzalez") is weaker evidence than the same score with one
-   * word exact: a different name, not a typo, is the likelier story. */
-  if (!anchor) score *= NO_ANCHOR_FACTOR;
+  /* Several distinctive words all only nearly equal ("Xavier Gonzales"
+   * for "Javier Gonzalez") are weaker evidence than the same score with
+   * one word exact: a different name, not a typo, is the likelier story. */
+  if (!anchor && __builtin_popcountll(qused & distinctive_mask) >= 2)
+    score *= NO_ANCHOR_FACTOR;
   if (score > 1) score = 1;
   if (al) {
     al->n = npicked < EMB__MAX_PAIRS ? npicked : EMB__MAX_PAIRS;

@@ -368,34 +368,60 @@ static emb_status explain(emb__arena *ar, emb_hit *hit, const emb__stok *q,
 
 static emb_result *result_new(void) { return calloc(1, sizeof(emb_result)); }
 
-/* Normalises a query; a Latin-script query whose common words are
- * misspelt ("COMAPNY") is rewritten with the words corrected and
- * normalised again (see spelling.c). Tokens the lists hold are never
- * corrected. */
+/* The Latin form of a name written in another script is a reading of it
+ * (pinyin syllables), whose tokens' frequencies in Latin-script lists say
+ * little: "bin" is common in Arabic names, rare as a Chinese given name.
+ * Their weights get a floor so one common-looking syllable cannot vanish
+ * from the comparison. */
+static void floor_transliterated(emb__stok *t, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!(t[i].flags & EMB__TOKF_LEGAL) && t[i].weight < 0.5f)
+      t[i].weight = 0.5f;
+}
+
+/* Normalises a query. In a plain-ASCII query, a word that the lists'
+ * vocabulary lacks and that is one typo from a common word of names
+ * ("COMAPNY", "LIABILDTY") is corrected in the raw text first, so that the
+ * corrected text takes exactly the path a correct spelling would,
+ * multi-word legal forms included (see spelling.c). */
 static emb_status normalize_query(const emb_index *ix, const char *name,
                                   size_t len, emb__normname *nn) {
-  emb_status st = emb__normalize(name, len, nn);
-  if (st != EMB_OK || nn->n_script > 0) return st;
-  char fixed[EMB__NORM_MAX_INPUT + 64];
+  char fixed[EMB_MAX_QUERY + 64];
   size_t k = 0;
-  int changed = 0;
-  for (size_t i = 0; i < nn->n_latin; i++) {
-    const emb__token *t = &nn->latin[i];
-    const char *w = NULL;
-    if (!(t->flags & (EMB__TOKF_LEGAL | EMB__TOKF_GENERIC)) &&
-        emb__tok_find(ix, t->text, t->len) < 0)
-      w = emb__spelling_fix(t->text, t->len);
-    const char *src = w ? w : t->text;
-    size_t n = w ? strlen(w) : t->len;
-    if (k + n + 1 >= EMB__NORM_MAX_INPUT) return EMB_OK; /* keep as is */
-    if (k) fixed[k++] = ' ';
-    memcpy(fixed + k, src, n);
+  int changed = 0, ascii = len <= EMB_MAX_QUERY;
+  for (size_t i = 0; i < len && ascii;) {
+    unsigned char c = (unsigned char)name[i];
+    if (c >= 0x80 || c == 0) {
+      ascii = 0;
+      break;
+    }
+    int alpha = (c | 32) >= 'a' && (c | 32) <= 'z';
+    if (!alpha) {
+      fixed[k++] = (char)c;
+      i++;
+      continue;
+    }
+    size_t j = i;
+    char word[24];
+    while (j < len && ((name[j] | 32) >= 'a' && (name[j] | 32) <= 'z')) j++;
+    size_t wl = j - i;
+    const char *fix = NULL;
+    if (wl >= 4 && wl < sizeof(word)) {
+      for (size_t m = 0; m < wl; m++) word[m] = (char)(name[i + m] | 32);
+      if (emb__tok_find(ix, word, wl) < 0) fix = emb__spelling_fix(word, wl);
+    }
+    size_t n = fix ? strlen(fix) : wl;
+    if (k + n >= sizeof(fixed)) {
+      ascii = 0;
+      break;
+    }
+    memcpy(fixed + k, fix ? fix : name + i, n);
     k += n;
-    changed |= w != NULL;
+    changed |= fix != NULL;
+    i = j;
   }
-  if (!changed) return EMB_OK;
-  fixed[k] = '\0';
-  return emb__normalize(fixed, k, nn);
+  if (ascii && changed) return emb__normalize(fixed, k, nn);
+  return emb__normalize(name, len, nn);
 }
 
 emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
@@ -419,6 +445,7 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
   emb__stok ql[EMB__NORM_MAX_TOKENS], qs[EMB__NORM_MAX_TOKENS];
   size_t nql = emb__prepare(ix, nn.latin, nn.n_latin, ql);
   size_t nqs = emb__prepare(ix, nn.script, nn.n_script, qs);
+  if (nqs > 0) floor_transliterated(ql, nql);
   emb_result *r = result_new();
   if (r == NULL) return EMB_ENOMEM;
   *out = r;
@@ -528,6 +555,8 @@ emb_status emb_compare(const emb_index *ix, const char *a, size_t alen,
     if (na->n_script || nb->n_script) mode |= EMB__MODE_EXACT;
     size_t n1 = emb__prepare(ix, na->latin, na->n_latin, qa);
     size_t n2 = emb__prepare(ix, nb->latin, nb->n_latin, qb);
+    if (na->n_script) floor_transliterated(qa, n1);
+    if (nb->n_script) floor_transliterated(qb, n2);
     double sl = emb__score(qa, n1, qb, n2, mode, NULL);
     h->score = sl;
     const char *form = "latin";

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "index_internal.h"
 #include "similarity.h"
 
 static const char *const words[] = {
@@ -35,10 +36,16 @@ static const char *const words[] = {
 const char *emb__spelling_fix(const char *t, size_t n) {
   if (n < 4 || n > 20) return NULL;
   const char *found = NULL;
+  uint32_t mask = emb__letter_mask(t, n);
   for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
     size_t wn = strlen(words[i]);
-    if (wn < 5 || (wn > n ? wn - n : n - wn) > 2) continue;
-    if (emb__token_similarity(t, n, words[i], wn) <= 0) continue;
+    if ((wn > n ? wn - n : n - wn) > 2) continue;
+    /* One edit changes at most two letters of the letter set. */
+    if (__builtin_popcount(mask ^ emb__letter_mask(words[i], wn)) > 4)
+      continue;
+    double sim = emb__token_similarity(t, n, words[i], wn);
+    if (sim >= 1.0) return NULL; /* spelt right */
+    if (sim <= 0) continue;
     if (found) return NULL; /* ambiguous: leave it */
     found = words[i];
   }
