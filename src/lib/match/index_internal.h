@@ -103,6 +103,15 @@ typedef struct emb__stok {
  * so popcount(mask_a ^ mask_b) / 2 bounds the edit distance from below. */
 uint32_t emb__letter_mask(const char *s, size_t n);
 
+/* Population count without relying on a CPU instruction the build may not
+ * target (the generic builtin calls into libgcc). */
+static inline int emb__popcount32(uint32_t x) {
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+  return (int)((x * 0x01010101u) >> 24);
+}
+
 /* The pair list an explanation is built from. */
 #define EMB__MAX_PAIRS 48
 typedef struct emb__align_pair {

@@ -85,7 +85,7 @@ static double pair_similarity(const emb__stok *a, const emb__stok *b,
   size_t longer = a->len < b->len ? b->len : a->len;
   int budget = emb__typo_budget(shorter, longer);
   if (budget == 0 || longer - shorter > (size_t)budget) return 0.0;
-  if (__builtin_popcount(a->mask ^ b->mask) > 2 * budget) return 0.0;
+  if (emb__popcount32(a->mask ^ b->mask) > 2 * budget) return 0.0;
   return emb__token_similarity(a->text, a->len, b->text, b->len);
 }
 
@@ -211,7 +211,9 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
   /* Several distinctive words all only nearly equal ("Xavier Gonzales"
    * for "Javier Gonzalez") are weaker evidence than the same score with
    * one word exact: a different name, not a typo, is the likelier story. */
-  if (!anchor && __builtin_popcountll(qused & distinctive_mask) >= 2)
+  if (!anchor && emb__popcount32((uint32_t)(qused & distinctive_mask)) +
+              emb__popcount32((uint32_t)((qused & distinctive_mask) >> 32)) >=
+          2)
     score *= NO_ANCHOR_FACTOR;
   if (score > 1) score = 1;
   if (al) {

@@ -15,11 +15,12 @@
 #include <strings.h>
 
 #include "../../common/arena.h"
+#include "../lists/listset_internal.h"
 #include "index_internal.h"
 #include "similarity.h"
 #include "spelling.h"
 
-#define MAX_CANDIDATES 128
+#define MAX_CANDIDATES 64
 /* A token whose postings are longer than this is left out of candidate
  * collection when the query has another distinctive token. */
 #define MAX_POSTINGS 4000
@@ -472,7 +473,7 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
     if (s->acc[v] < floor_acc) continue;
     const emb__variant *var = &ix->vars[v];
     if (var->form == EMB__FORM_SCRIPT && nqs == 0) continue;
-    const emb_entity *e = emb_listset_entity(ix->ls, var->entity);
+    const emb_entity *e = ix->ls->ents[var->entity];
     if (!entity_passes(e, opts)) continue;
     heap_push(heap, &nh, MAX_CANDIDATES, (cand){v, s->acc[v], 0});
   }
@@ -487,7 +488,6 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
                         ? emb__score(qs, nqs, ct, nc, var->mode, NULL)
                         : emb__score(ql, nql, ct, nc, var->mode | qmode, NULL);
   }
-  qsort(heap, nh, sizeof(cand), cmp_score_desc);
   /* One hit per entity id (the same entry may come from several files);
    * the best-scoring form wins because the list is sorted. */
   emb_hit *hits = emb__arena_alloc(&r->arena, (limit < nh ? limit : nh + 1) *
@@ -498,7 +498,15 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
     return EMB_ENOMEM;
   }
   size_t nhits = 0;
+  /* Selection of the best remaining candidate: only the few reported hits
+   * need ordering, not all candidates. */
   for (size_t i = 0; i < nh && nhits < limit; i++) {
+    size_t best = i;
+    for (size_t k = i + 1; k < nh; k++)
+      if (cmp_score_desc(&heap[k], &heap[best]) < 0) best = k;
+    cand tmp = heap[i];
+    heap[i] = heap[best];
+    heap[best] = tmp;
     if (heap[i].score < min_score || heap[i].score <= 0) break;
     const emb__variant *var = &ix->vars[heap[i].var];
     const emb_entity *e = emb_listset_entity(ix->ls, var->entity);

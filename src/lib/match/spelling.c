@@ -41,7 +41,7 @@ const char *emb__spelling_fix(const char *t, size_t n) {
     size_t wn = strlen(words[i]);
     if ((wn > n ? wn - n : n - wn) > 2) continue;
     /* One edit changes at most two letters of the letter set. */
-    if (__builtin_popcount(mask ^ emb__letter_mask(words[i], wn)) > 4)
+    if (emb__popcount32(mask ^ emb__letter_mask(words[i], wn)) > 4)
       continue;
     double sim = emb__token_similarity(t, n, words[i], wn);
     if (sim >= 1.0) return NULL; /* spelt right */
