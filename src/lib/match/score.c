@@ -75,7 +75,10 @@ int emb__mode_for(emb_entity_type t, const emb__token *tok, size_t n,
  * distance is computed. */
 static double pair_similarity(const emb__stok *a, const emb__stok *b,
                               int exact_only) {
-  if (a->id >= 0 && b->id >= 0) {
+  /* Tokens prepared against the same index are equal exactly when their
+   * vocabulary ids are: a token the index lacks (id -1) equals no indexed
+   * token, so text is compared only when neither side is indexed. */
+  if (a->id >= 0 || b->id >= 0) {
     if (a->id == b->id) return 1.0;
   } else if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0) {
     return 1.0;
@@ -89,7 +92,7 @@ static double pair_similarity(const emb__stok *a, const emb__stok *b,
   return emb__token_similarity(a->text, a->len, b->text, b->len);
 }
 
-static int joined_equals(const emb__stok *a, const emb__stok *b,
+static inline int joined_equals(const emb__stok *a, const emb__stok *b,
                          const emb__stok *whole) {
   return (size_t)a->len + b->len == whole->len &&
          memcmp(a->text, whole->text, a->len) == 0 &&

@@ -23,7 +23,7 @@
 #define MAX_CANDIDATES 64
 /* A token whose postings are longer than this is left out of candidate
  * collection when the query has another distinctive token. */
-#define MAX_POSTINGS 4000
+#define MAX_POSTINGS 2500
 /* A candidate must collect at least this share of the query's weight. */
 #define MIN_ACC_SHARE 0.25f
 

@@ -82,12 +82,6 @@ int emb__osa_distance(const char *a, size_t na, const char *b, size_t nb,
   return prev[lb] > max ? max + 1 : prev[lb];
 }
 
-int emb__typo_budget(size_t shorter, size_t longer) {
-  if (shorter < 4 || longer <= 4) return 0;
-  if (shorter <= 8) return 1;
-  return 2;
-}
-
 double emb__token_similarity(const char *a, size_t na, const char *b,
                              size_t nb) {
   if (na == nb && memcmp(a, b, na) == 0) return 1.0;

@@ -15,7 +15,11 @@ int emb__osa_distance(const char *a, size_t na, const char *b, size_t nb,
  * 1 when the shorter has 4 to 8; 2 from 9. Short tokens must match exactly
  * so that "SMIC" cannot reach "SMIT" and initials stay distinct, while a
  * letter dropped from a five-letter word ("GREN" for "GREEN") is found. */
-int emb__typo_budget(size_t shorter, size_t longer);
+static inline int emb__typo_budget(size_t shorter, size_t longer) {
+  if (shorter < 4 || longer <= 4) return 0;
+  if (shorter <= 8) return 1;
+  return 2;
+}
 
 /* Similarity of two tokens in [0, 1]: 1 when equal, 1 - 0.5 d / max(len)
  * (less 0.05 when the first letters differ) when their distance d is within
