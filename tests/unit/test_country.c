@@ -1,4 +1,5 @@
 /* Unit tests: country names and codes (src/lib/text/country.c). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* cmocka needs the headers above. */
 #include <cmocka.h>
-#include <pthread.h>
 
 #include "../../src/lib/text/country.h"
 
@@ -24,61 +25,118 @@ static void test_lookup(void **state) {
     const char *in, *want; /* want NULL: unknown */
   } cases[] = {
       /* Codes, any case. */
-      {"US", "US"}, {"us", "US"}, {"USA", "US"}, {"usa", "US"},
-      {"GB", "GB"}, {"GBR", "GB"}, {"XK", "XK"}, {"XKX", "XK"},
-      {"KP", "KP"}, {"PRK", "KP"}, {"cn", "CN"}, {"CHN", "CN"},
+      {"US", "US"},
+      {"us", "US"},
+      {"USA", "US"},
+      {"usa", "US"},
+      {"GB", "GB"},
+      {"GBR", "GB"},
+      {"XK", "XK"},
+      {"XKX", "XK"},
+      {"KP", "KP"},
+      {"PRK", "KP"},
+      {"cn", "CN"},
+      {"CHN", "CN"},
       /* OFAC, BIS, UN and CSL spellings. */
-      {"Korea, North", "KP"}, {"North Korea", "KP"},
+      {"Korea, North", "KP"},
+      {"North Korea", "KP"},
       {"Democratic People's Republic of Korea", "KP"},
       {"Korea, Democratic People's Republic of", "KP"},
-      {"Korea (North)", "KP"}, {"DPRK", "KP"},
-      {"Korea, South", "KR"}, {"South Korea", "KR"},
-      {"Republic of Korea", "KR"}, {"Korea, Republic of", "KR"},
-      {"Iran", "IR"}, {"Iran (Islamic Republic of)", "IR"},
+      {"Korea (North)", "KP"},
+      {"DPRK", "KP"},
+      {"Korea, South", "KR"},
+      {"South Korea", "KR"},
+      {"Republic of Korea", "KR"},
+      {"Korea, Republic of", "KR"},
+      {"Iran", "IR"},
+      {"Iran (Islamic Republic of)", "IR"},
       {"Iran, Islamic Republic of", "IR"},
-      {"Burma", "MM"}, {"Myanmar", "MM"},
-      {"Russia", "RU"}, {"Russian Federation", "RU"},
-      {"Syria", "SY"}, {"Syrian Arab Republic", "SY"},
-      {"Venezuela", "VE"}, {"Venezuela (Bolivarian Republic of)", "VE"},
+      {"Burma", "MM"},
+      {"Myanmar", "MM"},
+      {"Russia", "RU"},
+      {"Russian Federation", "RU"},
+      {"Syria", "SY"},
+      {"Syrian Arab Republic", "SY"},
+      {"Venezuela", "VE"},
+      {"Venezuela (Bolivarian Republic of)", "VE"},
       {"Hong Kong", "HK"},
       {"China, Hong Kong Special Administrative Region", "HK"},
-      {"Macau", "MO"}, {"Macao", "MO"}, {"Taiwan", "TW"},
-      {"Turkey", "TR"}, {"Türkiye", "TR"}, {"TURKIYE", "TR"},
-      {"Czechia", "CZ"}, {"Czech Republic", "CZ"},
+      {"Macau", "MO"},
+      {"Macao", "MO"},
+      {"Taiwan", "TW"},
+      {"Turkey", "TR"},
+      {"Türkiye", "TR"},
+      {"TURKIYE", "TR"},
+      {"Czechia", "CZ"},
+      {"Czech Republic", "CZ"},
       {"Congo, Democratic Republic of the", "CD"},
       {"Democratic Republic of the Congo", "CD"},
-      {"Congo, Republic of the", "CG"}, {"Congo", "CG"},
-      {"Viet Nam", "VN"}, {"Vietnam", "VN"},
-      {"Lao People's Democratic Republic", "LA"}, {"Laos", "LA"},
-      {"United Kingdom", "GB"}, {"UK", "GB"},
+      {"Congo, Republic of the", "CG"},
+      {"Congo", "CG"},
+      {"Viet Nam", "VN"},
+      {"Vietnam", "VN"},
+      {"Lao People's Democratic Republic", "LA"},
+      {"Laos", "LA"},
+      {"United Kingdom", "GB"},
+      {"UK", "GB"},
       {"United Kingdom of Great Britain and Northern Ireland", "GB"},
-      {"United States", "US"}, {"United States of America", "US"},
+      {"United States", "US"},
+      {"United States of America", "US"},
       {"U.S.A.", "US"},
-      {"Palestinian", "PS"}, {"West Bank", "PS"}, {"Gaza", "PS"},
-      {"State of Palestine", "PS"}, {"Kosovo", "XK"},
-      {"Bahamas, The", "BS"}, {"The Gambia", "GM"},
-      {"Cote d Ivoire", "CI"}, {"Côte d'Ivoire", "CI"},
-      {"Cote d’Ivoire", "CI"}, {"Ivory Coast", "CI"},
-      {"Virgin Islands, British", "VG"}, {"British Virgin Islands", "VG"},
-      {"Saint Kitts and Nevis", "KN"}, {"St. Kitts and Nevis", "KN"},
+      {"Palestinian", "PS"},
+      {"West Bank", "PS"},
+      {"Gaza", "PS"},
+      {"State of Palestine", "PS"},
+      {"Kosovo", "XK"},
+      {"Bahamas, The", "BS"},
+      {"The Gambia", "GM"},
+      {"Cote d Ivoire", "CI"},
+      {"Côte d'Ivoire", "CI"},
+      {"Cote d’Ivoire", "CI"},
+      {"Ivory Coast", "CI"},
+      {"Virgin Islands, British", "VG"},
+      {"British Virgin Islands", "VG"},
+      {"Saint Kitts and Nevis", "KN"},
+      {"St. Kitts and Nevis", "KN"},
       {"St Vincent & the Grenadines", "VC"},
-      {"Guinea-Bissau", "GW"}, {"Guinea Bissau", "GW"},
-      {"Bosnia and Herzegovina", "BA"}, {"Curaçao", "CW"},
-      {"Netherlands Antilles", "AN"}, {"former Soviet Union", "SU"},
-      {"Eswatini", "SZ"}, {"Swaziland", "SZ"},
-      {"North Macedonia", "MK"}, {"Macedonia", "MK"},
-      {"Timor-Leste", "TL"}, {"East Timor", "TL"},
+      {"Guinea-Bissau", "GW"},
+      {"Guinea Bissau", "GW"},
+      {"Bosnia and Herzegovina", "BA"},
+      {"Curaçao", "CW"},
+      {"Netherlands Antilles", "AN"},
+      {"former Soviet Union", "SU"},
+      {"Eswatini", "SZ"},
+      {"Swaziland", "SZ"},
+      {"North Macedonia", "MK"},
+      {"Macedonia", "MK"},
+      {"Timor-Leste", "TL"},
+      {"East Timor", "TL"},
       {"Holy See (Vatican City State)", "VA"},
       /* OFAC regions: the prefix is dropped. */
-      {"Region: Crimea", "UA"}, {"REGION: NORTHERN MALI", "ML"},
-      {"Region: Gaza", "PS"}, {"Region: Kafia Kingi", NULL},
+      {"Region: Crimea", "UA"},
+      {"REGION: NORTHERN MALI", "ML"},
+      {"Region: Gaza", "PS"},
+      {"Region: Kafia Kingi", NULL},
       /* White space, a final full stop, letter case. */
-      {"  Germany  ", "DE"}, {"Germany.", "DE"}, {" germany . ", "DE"},
-      {"\xc2\xa0" "France\xc2\xa0", "FR"}, {"GERMANY", "DE"},
+      {"  Germany  ", "DE"},
+      {"Germany.", "DE"},
+      {" germany . ", "DE"},
+      {"\xc2\xa0"
+       "France\xc2\xa0",
+       "FR"},
+      {"GERMANY", "DE"},
       /* Unknown or ambiguous. */
-      {"undetermined", NULL}, {"Korea", NULL}, {"", NULL}, {"   ", NULL},
-      {".", NULL}, {"-0-", NULL}, {"Atlantis", NULL}, {"ZZ", NULL},
-      {"ZZZ", NULL}, {"Region:", NULL}, {"EU", NULL},
+      {"undetermined", NULL},
+      {"Korea", NULL},
+      {"", NULL},
+      {"   ", NULL},
+      {".", NULL},
+      {"-0-", NULL},
+      {"Atlantis", NULL},
+      {"ZZ", NULL},
+      {"ZZZ", NULL},
+      {"Region:", NULL},
+      {"EU", NULL},
       {"Germany Germany Germany Germany Germany Germany Germany Germany "
        "Germany Germany Germany Germany Germany Germany",
        NULL},
@@ -176,8 +234,8 @@ static void scan_ofac(const char *path, tally *t) {
       size_t fl = 0;
       int quoted = *p == '"';
       if (quoted) p++;
-      while (*p && (quoted ? *p != '"' : (*p != ',' && *p != '\n' &&
-                                          *p != '\r'))) {
+      while (*p &&
+             (quoted ? *p != '"' : (*p != ',' && *p != '\n' && *p != '\r'))) {
         if (fl + 1 < sizeof(field)) field[fl++] = *p;
         p++;
       }
@@ -281,10 +339,8 @@ static void test_threads(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_threads), /* first: races the one-time build */
-      cmocka_unit_test(test_lookup),
-      cmocka_unit_test(test_names),
-      cmocka_unit_test(test_selfcheck),
-      cmocka_unit_test(test_list_data),
+      cmocka_unit_test(test_lookup),    cmocka_unit_test(test_names),
+      cmocka_unit_test(test_selfcheck), cmocka_unit_test(test_list_data),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,7 +37,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
@@ -69,7 +68,7 @@ enum { RK_WORD = 0, RK_HAN = 1, RK_KANA = 2, RK_CANON = 3 };
 
 typedef struct rawlist {
   emb__lf_tok t[RAW_MAX];
-  uint8_t kind[RAW_MAX]; /* RK_* */
+  uint8_t kind[RAW_MAX];  /* RK_* */
   uint8_t flags[RAW_MAX]; /* EMB__TOKF_* of RK_CANON tokens */
   size_t n;
   int alnum;     /* a letter or digit was seen */
@@ -84,16 +83,14 @@ typedef struct sink {
   size_t *n;
 } sink;
 
-static void raw_init(rawlist *rl)
-{
+static void raw_init(rawlist *rl) {
   rl->n = 0;
   rl->alnum = 0;
   rl->truncated = 0;
 }
 
 /* Appends a token; returns 0 (and marks the list truncated) if full. */
-static int raw_push(rawlist *rl, const char *s, size_t len, uint8_t kind)
-{
+static int raw_push(rawlist *rl, const char *s, size_t len, uint8_t kind) {
   if (rl->n == RAW_MAX) {
     rl->truncated = 1;
     return 0;
@@ -108,16 +105,14 @@ static int raw_push(rawlist *rl, const char *s, size_t len, uint8_t kind)
 
 /* Length of the longest prefix of s[0..len) of at most max bytes that
  * ends on a UTF-8 character boundary. */
-static size_t utf8_cut(const char *s, size_t len, size_t max)
-{
+static size_t utf8_cut(const char *s, size_t len, size_t max) {
   if (len <= max) return len;
   size_t n = max;
   while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
   return n;
 }
 
-static void emit(const sink *k, const char *s, size_t len, uint8_t flags)
-{
+static void emit(const sink *k, const char *s, size_t len, uint8_t flags) {
   emb__normname *nn = k->nn;
   if (*k->n >= EMB__NORM_MAX_TOKENS) {
     nn->truncated = 1;
@@ -143,14 +138,12 @@ static void emit(const sink *k, const char *s, size_t len, uint8_t flags)
 }
 
 /* Whether table lookups must skip token i. */
-static int is_prot(const rawlist *rl, int prot, size_t i)
-{
+static int is_prot(const rawlist *rl, int prot, size_t i) {
   return rl->kind[i] == RK_CANON || (prot && rl->kind[i] != RK_WORD);
 }
 
 /* Number of tokens from i on that table lookups may consider. */
-static size_t avail_from(const rawlist *rl, int prot, size_t i)
-{
+static size_t avail_from(const rawlist *rl, int prot, size_t i) {
   size_t a = 0;
   while (i + a < rl->n && a < LOOKAHEAD && !is_prot(rl, prot, i + a)) a++;
   return a;
@@ -159,9 +152,8 @@ static size_t avail_from(const rawlist *rl, int prot, size_t i)
 /* An edge-only legal form at rl[i..i+n_in) counts when it ends the name
  * (or, for EMB__LF_EDGE_ANY, starts it), follows a legal form just
  * emitted, or precedes one. */
-static int edge_ok(const rawlist *rl, int prot, size_t i, size_t n_in,
-                   int mode, const sink *k)
-{
+static int edge_ok(const rawlist *rl, int prot, size_t i, size_t n_in, int mode,
+                   const sink *k) {
   if (i + n_in >= rl->n) return 1;
   if (i == 0 && mode == EMB__LF_EDGE_ANY) return 1;
   if (*k->n > 0 && (k->tok[*k->n - 1].flags & EMB__TOKF_LEGAL)) return 1;
@@ -175,8 +167,7 @@ static int edge_ok(const rawlist *rl, int prot, size_t i, size_t n_in,
 /* Applies the tables to rl and emits the result. With prot set, tokens
  * from Han or kana are copied as they are. RK_CANON tokens keep their
  * flags. */
-static void process(const rawlist *rl, int prot, const sink *k)
-{
+static void process(const rawlist *rl, int prot, const sink *k) {
   if (!rl->alnum) return; /* punctuation only: no tokens at all */
   if (rl->truncated) k->nn->truncated = 1;
   for (size_t i = 0; i < rl->n;) {
@@ -203,13 +194,11 @@ static void process(const rawlist *rl, int prot, const sink *k)
  * ASCII tokeniser, shared by the fast path and the ICU paths.
  * ------------------------------------------------------------------- */
 
-static int a_alpha(unsigned c)
-{
+static int a_alpha(unsigned c) {
   return (unsigned)((c | 0x20) - 'a') < 26;
 }
 
-static int a_alnum(unsigned c)
-{
+static int a_alnum(unsigned c) {
   return a_alpha(c) || (unsigned)(c - '0') < 10;
 }
 
@@ -217,8 +206,7 @@ static int a_alnum(unsigned c)
  * on, at most sbcap in all; the tokens point there. Bytes >= 0x80 (left
  * over by transliteration) are breaks. */
 static void tok_ascii(const char *s, size_t n, char *sb, size_t sbcap,
-                      size_t *sbpos, rawlist *rl, uint8_t kind)
-{
+                      size_t *sbpos, rawlist *rl, uint8_t kind) {
   size_t w = *sbpos, start = w, seg = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned c = (unsigned char)s[i];
@@ -251,8 +239,7 @@ static void tok_ascii(const char *s, size_t n, char *sb, size_t sbcap,
   *sbpos = w;
 }
 
-static emb_status norm_ascii(const char *s, size_t len, emb__normname *out)
-{
+static emb_status norm_ascii(const char *s, size_t len, emb__normname *out) {
   char sb[EMB__NORM_MAX_INPUT];
   rawlist rl;
   raw_init(&rl);
@@ -269,8 +256,7 @@ static emb_status norm_ascii(const char *s, size_t len, emb__normname *out)
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF,
  * no truncated or stray continuation bytes. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
+static int utf8_valid(const unsigned char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
     unsigned c = s[i];
@@ -284,14 +270,14 @@ static int utf8_valid(const unsigned char *s, size_t n)
       need = 1;
     } else if (c >= 0xE0 && c <= 0xEF) {
       need = 2;
-      if (c == 0xE0) lo = 0xA0;  /* overlong */
-      if (c == 0xED) hi = 0x9F;  /* surrogates */
+      if (c == 0xE0) lo = 0xA0; /* overlong */
+      if (c == 0xED) hi = 0x9F; /* surrogates */
     } else if (c >= 0xF0 && c <= 0xF4) {
       need = 3;
-      if (c == 0xF0) lo = 0x90;  /* overlong */
-      if (c == 0xF4) hi = 0x8F;  /* past U+10FFFF */
+      if (c == 0xF0) lo = 0x90; /* overlong */
+      if (c == 0xF4) hi = 0x8F; /* past U+10FFFF */
     } else {
-      return 0;  /* continuation byte, C0, C1 or F5..FF */
+      return 0; /* continuation byte, C0, C1 or F5..FF */
     }
     if (n - i - 1 < need) return 0;
     if (s[i + 1] < lo || s[i + 1] > hi) return 0;
@@ -308,38 +294,60 @@ static int utf8_valid(const unsigned char *s, size_t n)
 
 /* ASCII for Latin letters that have no canonical decomposition (given
  * case-folded). The rest of Latin loses its accents by NFD. */
-static const char *special_latin(UChar32 c)
-{
+static const char *special_latin(UChar32 c) {
   switch (c) {
-    case 0x00E6: return "ae"; /* æ */
-    case 0x0153: return "oe"; /* œ */
-    case 0x00F8: return "o";  /* ø */
-    case 0x0142: return "l";  /* ł */
-    case 0x0111: return "d";  /* đ */
-    case 0x00F0: return "d";  /* ð */
-    case 0x00FE: return "th"; /* þ */
-    case 0x0131: return "i";  /* dotless i */
-    case 0x0127: return "h";  /* ħ */
-    case 0x014B: return "ng"; /* ŋ */
-    case 0x0167: return "t";  /* ŧ */
-    case 0x0138: return "q";  /* ĸ */
-    case 0x0192: return "f";  /* ƒ */
-    case 0x0259: return "a";  /* ə: Azerbaijani, "Əliyev" is "Aliyev" */
-    case 0x01DD: return "e";  /* ǝ */
-    case 0x025B: return "e";  /* ɛ */
-    case 0x0254: return "o";  /* ɔ */
-    case 0x0253: return "b";  /* ɓ */
-    case 0x0257: return "d";  /* ɗ */
-    case 0x0199: return "k";  /* ƙ */
-    case 0x01B4: return "y";  /* ƴ */
-    case 0x0268: return "i";  /* ɨ */
-    case 0x0289: return "u";  /* ʉ */
-    default: return NULL;
+    case 0x00E6:
+      return "ae"; /* æ */
+    case 0x0153:
+      return "oe"; /* œ */
+    case 0x00F8:
+      return "o"; /* ø */
+    case 0x0142:
+      return "l"; /* ł */
+    case 0x0111:
+      return "d"; /* đ */
+    case 0x00F0:
+      return "d"; /* ð */
+    case 0x00FE:
+      return "th"; /* þ */
+    case 0x0131:
+      return "i"; /* dotless i */
+    case 0x0127:
+      return "h"; /* ħ */
+    case 0x014B:
+      return "ng"; /* ŋ */
+    case 0x0167:
+      return "t"; /* ŧ */
+    case 0x0138:
+      return "q"; /* ĸ */
+    case 0x0192:
+      return "f"; /* ƒ */
+    case 0x0259:
+      return "a"; /* ə: Azerbaijani, "Əliyev" is "Aliyev" */
+    case 0x01DD:
+      return "e"; /* ǝ */
+    case 0x025B:
+      return "e"; /* ɛ */
+    case 0x0254:
+      return "o"; /* ɔ */
+    case 0x0253:
+      return "b"; /* ɓ */
+    case 0x0257:
+      return "d"; /* ɗ */
+    case 0x0199:
+      return "k"; /* ƙ */
+    case 0x01B4:
+      return "y"; /* ƴ */
+    case 0x0268:
+      return "i"; /* ɨ */
+    case 0x0289:
+      return "u"; /* ʉ */
+    default:
+      return NULL;
   }
 }
 
-static int is_apostrophe(UChar32 c)
-{
+static int is_apostrophe(UChar32 c) {
   return c == 0x2018 || c == 0x2019 || c == 0x02BC || c == 0x02BB ||
          c == 0x02B9 || c == 0x02BA || c == 0x2032;
 }
@@ -348,8 +356,7 @@ static int is_apostrophe(UChar32 c)
  * cap), returning its length: ASCII as it is, combining marks dropped
  * (accents, tone marks), the letters above spelt out, digits of any script
  * as ASCII digits, apostrophes as "'", anything else a space (a break). */
-static size_t ascii_fold(const UChar *d, int32_t n, char *out, size_t cap)
-{
+static size_t ascii_fold(const UChar *d, int32_t n, char *out, size_t cap) {
   size_t w = 0;
   for (int32_t i = 0; i < n && w + 3 <= cap;) {
     UChar32 c;
@@ -384,8 +391,7 @@ static size_t ascii_fold(const UChar *d, int32_t n, char *out, size_t cap)
 /* NFD of t[0..n) into buf (capacity cap), then ascii_fold() into out.
  * Returns the ASCII length, or -1 if a buffer is too small. */
 static long nfd_ascii(const UChar *t, int32_t n, UChar *buf, int32_t cap,
-                      char *out, size_t outcap)
-{
+                      char *out, size_t outcap) {
   UErrorCode st = U_ZERO_ERROR;
   const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
   int32_t m = 0;
@@ -424,16 +430,14 @@ static const char k_latin_id[] =
 #define HAN_LAST 0x9FFF
 static char g_pinyin[HAN_LAST - HAN_FIRST + 1][8];
 
-static UTransliterator *open_trans(const char *id, UErrorCode *st)
-{
+static UTransliterator *open_trans(const char *id, UErrorCode *st) {
   UChar uid[128];
   u_uastrncpy(uid, id, (int32_t)(sizeof(uid) / sizeof(uid[0])));
   return utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, st);
 }
 
 /* Builds the transliterators on first use. Call with g_lock held. */
-static int ensure_trans(void)
-{
+static int ensure_trans(void) {
   if (g_t2s != NULL && g_han != NULL && g_latin != NULL) return 1;
   UErrorCode st = U_ZERO_ERROR;
   if (g_t2s == NULL) g_t2s = open_trans("Traditional-Simplified", &st);
@@ -442,8 +446,7 @@ static int ensure_trans(void)
   return U_SUCCESS(st) && g_t2s != NULL && g_han != NULL && g_latin != NULL;
 }
 
-void emb__normalize_cleanup(void)
-{
+void emb__normalize_cleanup(void) {
   pthread_mutex_lock(&g_lock);
   if (g_t2s != NULL) utrans_close(g_t2s);
   if (g_han != NULL) utrans_close(g_han);
@@ -454,9 +457,7 @@ void emb__normalize_cleanup(void)
 
 /* Runs t over buf[0..*len) in place (capacity cap). Call with g_lock
  * held. Returns 0 if the result would not fit. */
-static int translit(UTransliterator *t, UChar *buf, int32_t *len,
-                    int32_t cap)
-{
+static int translit(UTransliterator *t, UChar *buf, int32_t *len, int32_t cap) {
   UErrorCode st = U_ZERO_ERROR;
   int32_t limit = *len;
   utrans_transUChars(t, buf, len, cap, 0, &limit, &st);
@@ -469,26 +470,23 @@ static int translit(UTransliterator *t, UChar *buf, int32_t *len,
 
 typedef struct icu_ws {
   UChar u[EMB__NORM_MAX_INPUT + 1];
-  UChar f[FOLD_CAP];        /* folded text */
-  UChar piece[PIECE_CAP];   /* a piece being transliterated */
-  UChar nfd[PIECE_CAP];     /* its NFD */
-  char s8[SCRATCH_CAP];     /* ASCII text or script-token bytes */
-  char p8[PIECE_CAP];       /* a transliterated piece, ASCII */
-  char lat[SCRATCH_CAP];    /* Latin-token bytes */
-  rawlist rs;               /* script raw tokens */
-  rawlist rl;               /* Latin raw tokens */
+  UChar f[FOLD_CAP];      /* folded text */
+  UChar piece[PIECE_CAP]; /* a piece being transliterated */
+  UChar nfd[PIECE_CAP];   /* its NFD */
+  char s8[SCRATCH_CAP];   /* ASCII text or script-token bytes */
+  char p8[PIECE_CAP];     /* a transliterated piece, ASCII */
+  char lat[SCRATCH_CAP];  /* Latin-token bytes */
+  rawlist rs;             /* script raw tokens */
+  rawlist rl;             /* Latin raw tokens */
 } icu_ws;
 
-enum { C_SEP, C_LETTER, C_DIGIT, C_MARK, C_HAN, C_KANA, C_SKIP, C_AND,
-       C_DOT };
+enum { C_SEP, C_LETTER, C_DIGIT, C_MARK, C_HAN, C_KANA, C_SKIP, C_AND, C_DOT };
 
 /* Characters the script form drops without a break. */
-static int is_skipped(UChar32 c)
-{
+static int is_skipped(UChar32 c) {
   /* Apostrophes; Arabic tatweel (a stretching stroke) and superscript
    * alef. */
-  if (c == 0x27 || c == 0x60 || is_apostrophe(c) || c == 0x0640 ||
-      c == 0x0670)
+  if (c == 0x27 || c == 0x60 || is_apostrophe(c) || c == 0x0640 || c == 0x0670)
     return 1;
   /* Arabic short vowels and Hebrew points are often missing from list
    * entries, so they are left out of the script form. */
@@ -498,8 +496,7 @@ static int is_skipped(UChar32 c)
          c == 0x05C5 || c == 0x05C7;
 }
 
-static int classify(UChar32 c)
-{
+static int classify(UChar32 c) {
   if (c < 0x80) {
     if (a_alpha((unsigned)c)) return C_LETTER;
     if (a_alnum((unsigned)c)) return C_DIGIT;
@@ -526,18 +523,15 @@ static int classify(UChar32 c)
 
 /* A letter of a script other than Latin (Common and Inherited letters,
  * such as the kana long vowel mark, do not count). */
-static int non_latin_letter(UChar32 c)
-{
+static int non_latin_letter(UChar32 c) {
   if (c < 0x80 || !u_hasBinaryProperty(c, UCHAR_ALPHABETIC)) return 0;
   UErrorCode st = U_ZERO_ERROR;
   UScriptCode sc = uscript_getScript(c, &st);
-  return sc != USCRIPT_LATIN && sc != USCRIPT_COMMON &&
-         sc != USCRIPT_INHERITED;
+  return sc != USCRIPT_LATIN && sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED;
 }
 
 /* Appends code point c as UTF-8 to sb; 0 if it does not fit. */
-static int put8(char *sb, size_t cap, size_t *w, UChar32 c)
-{
+static int put8(char *sb, size_t cap, size_t *w, UChar32 c) {
   if (cap - *w < 4) return 0;
   int32_t i = 0;
   UBool err = 0;
@@ -550,8 +544,7 @@ static int put8(char *sb, size_t cap, size_t *w, UChar32 c)
 /* The script-form tokeniser: like tok_ascii() but over folded UTF-16
  * text, with each Han or kana character a token of its own. */
 static void tok_script(const UChar *f, int32_t n, char *sb, size_t cap,
-                       rawlist *rl)
-{
+                       rawlist *rl) {
   size_t w = 0, start = 0, seg = 0;
   int last_letter = 0;
   for (int32_t i = 0; i < n;) {
@@ -585,8 +578,8 @@ static void tok_script(const UChar *f, int32_t n, char *sb, size_t cap,
           U16_NEXT(f, j, n, c2);
           after = classify(c2);
         }
-        if (classify(c1) == C_LETTER && after != C_LETTER &&
-            after != C_DIGIT && after != C_MARK) {
+        if (classify(c1) == C_LETTER && after != C_LETTER && after != C_DIGIT &&
+            after != C_MARK) {
           seg = 0;
           continue;
         }
@@ -614,8 +607,7 @@ static void tok_script(const UChar *f, int32_t n, char *sb, size_t cap,
   if (w > start) raw_push(rl, sb + start, w - start, RK_WORD);
 }
 
-static int is_ascii_tok(const emb__lf_tok *t)
-{
+static int is_ascii_tok(const emb__lf_tok *t) {
   for (size_t i = 0; i < t->len; i++)
     if ((unsigned char)t->s[i] >= 0x80) return 0;
   return 1;
@@ -624,12 +616,11 @@ static int is_ascii_tok(const emb__lf_tok *t)
 /* Transliterates piece[0..ulen) with t, folds it to ASCII and tokenises it
  * into the Latin raw tokens with the given kind. Call with g_lock held. */
 static void latin_tokens(icu_ws *ws, UTransliterator *t, int32_t ulen,
-                         uint8_t kind, size_t *latpos)
-{
+                         uint8_t kind, size_t *latpos) {
   long blen = -1;
   if (translit(t, ws->piece, &ulen, PIECE_CAP))
-    blen = nfd_ascii(ws->piece, ulen, ws->nfd, PIECE_CAP, ws->p8,
-                     sizeof(ws->p8));
+    blen =
+        nfd_ascii(ws->piece, ulen, ws->nfd, PIECE_CAP, ws->p8, sizeof(ws->p8));
   if (blen < 0) {
     ws->rl.truncated = 1;
     return;
@@ -640,8 +631,7 @@ static void latin_tokens(icu_ws *ws, UTransliterator *t, int32_t ulen,
 
 /* The pinyin of one Han character (a token of tok_script()), from the
  * cache or from Han-Latin. Call with g_lock held. */
-static void han_tokens(icu_ws *ws, const emb__lf_tok *t, size_t *latpos)
-{
+static void han_tokens(icu_ws *ws, const emb__lf_tok *t, size_t *latpos) {
   UChar32 c;
   int32_t i = 0;
   U8_NEXT((const uint8_t *)t->s, i, (int32_t)t->len, c);
@@ -651,8 +641,9 @@ static void han_tokens(icu_ws *ws, const emb__lf_tok *t, size_t *latpos)
     int32_t ulen = 0;
     U16_APPEND_UNSAFE(ws->piece, ulen, c);
     size_t before = ws->rl.n, pos = *latpos;
+    int was_truncated = ws->rl.truncated;
     latin_tokens(ws, g_han, ulen, RK_HAN, latpos);
-    if (slot == NULL) return;
+    if (slot == NULL || ws->rl.truncated != was_truncated) return;
     /* Cache a single syllable; anything else is looked up each time. */
     if (ws->rl.n == before) {
       slot[0] = '\x01';
@@ -669,8 +660,7 @@ static void han_tokens(icu_ws *ws, const emb__lf_tok *t, size_t *latpos)
 
 /* Builds the Latin raw tokens from the script raw tokens. Call with
  * g_lock held. */
-static void latin_from_script(icu_ws *ws)
-{
+static void latin_from_script(icu_ws *ws) {
   const rawlist *rs = &ws->rs;
   rawlist *rl = &ws->rl;
   size_t latpos = 0;
@@ -711,8 +701,8 @@ static void latin_from_script(icu_ws *ws)
     for (size_t k = i; k < j; k++) {
       UErrorCode st = U_ZERO_ERROR;
       int32_t got = 0;
-      u_strFromUTF8(ws->piece + ulen, PIECE_CAP / 2 - ulen, &got,
-                    rs->t[k].s, (int32_t)rs->t[k].len, &st);
+      u_strFromUTF8(ws->piece + ulen, PIECE_CAP / 2 - ulen, &got, rs->t[k].s,
+                    (int32_t)rs->t[k].len, &st);
       if (U_FAILURE(st)) {
         rl->truncated = 1;
         break;
@@ -724,15 +714,13 @@ static void latin_from_script(icu_ws *ws)
   }
 }
 
-static emb_status norm_icu(const char *s, size_t len, emb__normname *out)
-{
+static emb_status norm_icu(const char *s, size_t len, emb__normname *out) {
   icu_ws *ws = malloc(sizeof(*ws));
   if (ws == NULL) return EMB_ENOMEM;
   emb_status ret = EMB_OK;
   UErrorCode st = U_ZERO_ERROR;
   int32_t ulen = 0, flen = 0;
-  u_strFromUTF8(ws->u, EMB__NORM_MAX_INPUT + 1, &ulen, s, (int32_t)len,
-                &st);
+  u_strFromUTF8(ws->u, EMB__NORM_MAX_INPUT + 1, &ulen, s, (int32_t)len, &st);
   const UNormalizer2 *nfkc = unorm2_getNFKCCasefoldInstance(&st);
   if (U_SUCCESS(st))
     flen = unorm2_normalize(nfkc, ws->u, ulen, ws->f, FOLD_CAP, &st);
@@ -756,14 +744,14 @@ static emb_status norm_icu(const char *s, size_t len, emb__normname *out)
   raw_init(&ws->rl);
   if (!non_latin) {
     /* Latin letters only: fold to ASCII, then the ASCII steps. No lock. */
-    long blen = nfd_ascii(ws->f, flen, ws->piece, PIECE_CAP, ws->s8,
-                          sizeof(ws->s8));
+    long blen =
+        nfd_ascii(ws->f, flen, ws->piece, PIECE_CAP, ws->s8, sizeof(ws->s8));
     if (blen < 0) {
       ret = EMB_ETOOBIG;
     } else {
       size_t sp = 0;
-      tok_ascii(ws->s8, (size_t)blen, ws->lat, sizeof(ws->lat), &sp,
-                &ws->rl, RK_WORD);
+      tok_ascii(ws->s8, (size_t)blen, ws->lat, sizeof(ws->lat), &sp, &ws->rl,
+                RK_WORD);
       process(&ws->rl, 0, &lk);
     }
     free(ws);
@@ -794,8 +782,7 @@ static emb_status norm_icu(const char *s, size_t len, emb__normname *out)
  * Entry points.
  * ------------------------------------------------------------------- */
 
-static emb_status start(const char *utf8, size_t len, emb__normname *out)
-{
+static emb_status start(const char *utf8, size_t len, emb__normname *out) {
   if (out == NULL) return EMB_EINVAL;
   out->n_latin = 0;
   out->n_script = 0;
@@ -805,21 +792,18 @@ static emb_status start(const char *utf8, size_t len, emb__normname *out)
   return EMB_OK;
 }
 
-emb_status emb__normalize(const char *utf8, size_t len, emb__normname *out)
-{
+emb_status emb__normalize(const char *utf8, size_t len, emb__normname *out) {
   emb_status st = start(utf8, len, out);
   if (st != EMB_OK) return st;
   size_t i = 0;
   while (i < len && (unsigned char)utf8[i] < 0x80) i++;
   if (i == len) return norm_ascii(utf8, len, out);
-  if (!utf8_valid((const unsigned char *)utf8 + i, len - i))
-    return EMB_EUTF8;
+  if (!utf8_valid((const unsigned char *)utf8 + i, len - i)) return EMB_EUTF8;
   return norm_icu(utf8, len, out);
 }
 
 emb_status emb__normalize_icu(const char *utf8, size_t len,
-                              emb__normname *out)
-{
+                              emb__normname *out) {
   emb_status st = start(utf8, len, out);
   if (st != EMB_OK) return st;
   if (len > 0 && !utf8_valid((const unsigned char *)utf8, len))
