@@ -107,10 +107,37 @@ static emb_status push_str(emb__src *s, const char *const **vec, size_t *n,
   return EMB_OK;
 }
 
+/* The State Department's nonproliferation entries name a party as "X; and
+ * any successor, sub-unit, or subsidiary thereof": the clause widens the
+ * listing, it is not part of the name. Returns the length of X, or 0 when
+ * the name has no such clause. */
+static size_t successor_clause(const char *str, size_t len) {
+  static const char clause[] = "; and any successor";
+  size_t n = sizeof(clause) - 1;
+  for (size_t i = 1; i + n <= len; i++)
+    if (strncasecmp(str + i, clause, n) == 0) return i;
+  return 0;
+}
+
+static emb_status add_name_raw(emb__src *s, emb_entity *e, const char *str,
+                               size_t len, emb_name_kind kind);
+
 emb_status emb__src_add_name(emb__src *s, emb_entity *e, const char *str,
                              size_t len, emb_name_kind kind) {
   trim(&str, &len);
   if (len == 0) return EMB_OK;
+  emb_status st = add_name_raw(s, e, str, len, kind);
+  size_t core = successor_clause(str, len);
+  if (st == EMB_OK && core > 0) {
+    /* Keep the name as written, and index the party's own name too. */
+    trim(&str, &core);
+    if (core) st = add_name_raw(s, e, str, core, EMB_NAME_ALIAS);
+  }
+  return st;
+}
+
+static emb_status add_name_raw(emb__src *s, emb_entity *e, const char *str,
+                               size_t len, emb_name_kind kind) {
   if (len > EMB__MAX_NAME) return EMB_ETOOBIG;
   for (size_t i = 0; i < e->n_names; i++)
     if (strlen(e->names[i].text) == len &&
