@@ -319,6 +319,17 @@ static emb_status explain(emb__arena *ar, emb_hit *hit, const emb__stok *q,
     ex->n_pairs = 1;
     return EMB_OK;
   }
+  /* Present pairs in the query's word order, easier to read than the
+   * alignment's best-first order. */
+  for (size_t i = 1; i < al.n; i++) {
+    emb__align_pair p = al.pairs[i];
+    size_t k = i;
+    for (; k > 0 && __builtin_ctzll(al.pairs[k - 1].qmask) >
+                        __builtin_ctzll(p.qmask);
+         k--)
+      al.pairs[k] = al.pairs[k - 1];
+    al.pairs[k] = p;
+  }
   emb_pair *pairs = emb__arena_alloc(ar, (al.n ? al.n : 1) * sizeof(*pairs));
   if (pairs == NULL) return EMB_ENOMEM;
   for (size_t k = 0; k < al.n; k++) {
