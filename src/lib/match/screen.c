@@ -216,6 +216,7 @@ typedef struct cand {
   uint32_t var;
   float acc;
   double score;
+  int script; /* an original-script form: preferred on equal scores */
 } cand;
 
 /* Min-heap on acc of the best candidates seen. */
@@ -263,6 +264,7 @@ static size_t variant_tokens(const emb_index *ix, const emb__variant *v,
 static int cmp_score_desc(const void *a, const void *b) {
   const cand *x = a, *y = b;
   if (x->score != y->score) return x->score < y->score ? 1 : -1;
+  if (x->script != y->script) return y->script - x->script;
   return x->var < y->var ? -1 : x->var > y->var;
 }
 
@@ -486,7 +488,8 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
     if (var->form == EMB__FORM_SCRIPT && nqs == 0) continue;
     const emb_entity *e = ix->ls->ents[var->entity];
     if (!entity_passes(e, opts)) continue;
-    heap_push(heap, &nh, MAX_CANDIDATES, (cand){v, s->acc[v], 0});
+    heap_push(heap, &nh, MAX_CANDIDATES,
+              (cand){v, s->acc[v], 0, var->form == EMB__FORM_SCRIPT});
   }
   r->candidates = nh;
   /* A query written in another script has no typos in its Latin form. */
