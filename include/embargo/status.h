@@ -21,7 +21,8 @@
   X(ENOTFOUND, 9, "not found")                                          \
   X(EICU, 10, "ICU error")                                              \
   X(EEMPTY, 11, "no data loaded")                                       \
-  X(EDATE, 12, "invalid date")
+  X(EDATE, 12, "invalid date")                                          \
+  X(ETXN, 13, "invalid transaction")
 
 typedef enum emb_status {
 #define EMB__STATUS_ENUM(name, num, msg) EMB_##name = num,

@@ -346,6 +346,16 @@ emb_status emb_index_build(const emb_listset *ls, emb_index **out) {
     }
     st = build_deletions(ix);
   }
+  if (st == EMB_OK) {
+    ix->vweight = malloc((ix->nvars ? ix->nvars : 1) * sizeof(float));
+    if (ix->vweight == NULL) st = EMB_ENOMEM;
+    for (size_t v = 0; st == EMB_OK && v < ix->nvars; v++) {
+      float w = 0;
+      for (size_t k = 0; k < ix->vars[v].ntok; k++)
+        w += ix->toks[ix->vtoks[ix->vars[v].tok_off + k]].weight;
+      ix->vweight[v] = w;
+    }
+  }
   if (st != EMB_OK) {
     emb_index_free(ix);
     return st;

@@ -73,6 +73,7 @@ struct emb_index {
   size_t nvars;
   uint32_t *vtoks;
   size_t nvtoks;
+  float *vweight; /* per variant, the sum of its tokens' weights */
   uint32_t *postings;
   size_t npostings;
   /* Deletion map: open addressing on 64-bit key hashes; a key may map to

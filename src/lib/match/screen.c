@@ -4,9 +4,10 @@
  * DESIGN: a query is normalised (ASCII fast path, no ICU for plain names),
  * then candidate variants are collected from postings into a per-thread
  * scratch accumulator: exact tokens, tokens one typo away (deletion map),
- * adjacent query tokens written together, and initials. The best
- * MAX_CANDIDATES variants by accumulated weight that pass the filters are
- * scored precisely; the best form per entity becomes a hit. Explanations
+ * adjacent query tokens written together, and initials. Each candidate's
+ * accumulated pair weight over the weight of both names estimates its
+ * score; the best few (24, or twice the hits asked for) that pass the
+ * filters are scored precisely; the best form per entity becomes a hit. Explanations
  * are built only for the hits returned.
  */
 #include <stdio.h>
@@ -20,12 +21,16 @@
 #include "similarity.h"
 #include "spelling.h"
 
-#define MAX_CANDIDATES 64
+/* Candidates scored precisely: at least MIN_CANDIDATES, twice the number
+ * of hits asked for, at most MAX_CANDIDATES. The ranking estimate is good
+ * enough that 24 keep typo recall within 0.1% of 128 (docs/performance.md). */
+#define MIN_CANDIDATES 24
+#define MAX_CANDIDATES 512
 /* A token whose postings are longer than this is left out of candidate
  * collection when the query has another distinctive token. */
 #define MAX_POSTINGS 2500
-/* A candidate must collect at least this share of the query's weight. */
-#define MIN_ACC_SHARE 0.25f
+/* A candidate's estimated score must reach this to be scored precisely. */
+#define MIN_ESTIMATE 0.25f
 
 struct emb__scratch {
   emb__scratch *next;
@@ -69,6 +74,7 @@ void emb_index_free(emb_index *ix) {
   free(ix->tok_table);
   free(ix->vars);
   free(ix->vtoks);
+  free(ix->vweight);
   free(ix->postings);
   free(ix->del_keys);
   free(ix->del_toks);
@@ -111,9 +117,13 @@ typedef struct collect {
   size_t nseen;
 } collect;
 
+/* Adds, to every variant holding key tok, the weight a pair on it would
+ * bring: the query side's w plus the key's own weight for a real token
+ * (the same again for join and acronym keys, which have none). */
 static void add_postings(const emb_index *ix, emb__scratch *s, uint32_t tok,
                          float w) {
   const emb__tok *t = &ix->toks[tok];
+  w += t->keykind == EMB__KEY_TOKEN ? t->weight : w;
   const uint32_t *p = ix->postings + t->post_off;
   for (uint32_t k = 0; k < t->post_n; k++) {
     uint32_t v = p[k];
@@ -478,18 +488,22 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
   float total = collect_form(ix, s, ql, nql, nqs == 0);
   float total_s = nqs ? collect_form(ix, s, qs, nqs, 0) : 0;
   if (total_s > total) total = total_s;
-  float floor_acc = MIN_ACC_SHARE * total;
+  /* Candidates are ranked by an estimate of their final score: the weight
+   * their matching keys bring over the weight of both names. */
   cand heap[MAX_CANDIDATES];
-  size_t nh = 0;
+  size_t nh = 0, want = limit * 2;
+  if (want < MIN_CANDIDATES) want = MIN_CANDIDATES;
+  if (want > MAX_CANDIDATES) want = MAX_CANDIDATES;
   for (size_t i = 0; i < s->ntouched; i++) {
     uint32_t v = s->touched[i];
-    if (s->acc[v] < floor_acc) continue;
+    float est = s->acc[v] / (total + ix->vweight[v]);
+    if (est < MIN_ESTIMATE) continue;
     const emb__variant *var = &ix->vars[v];
     if (var->form == EMB__FORM_SCRIPT && nqs == 0) continue;
     const emb_entity *e = ix->ls->ents[var->entity];
     if (!entity_passes(e, opts)) continue;
-    heap_push(heap, &nh, MAX_CANDIDATES,
-              (cand){v, s->acc[v], 0, var->form == EMB__FORM_SCRIPT});
+    heap_push(heap, &nh, want,
+              (cand){v, est, 0, var->form == EMB__FORM_SCRIPT});
   }
   r->candidates = nh;
   /* A query written in another script has no typos in its Latin form. */
