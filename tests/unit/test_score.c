@@ -75,6 +75,10 @@ static void test_scores(void **state) {
       {"huawie/1.0 technologies/0.3/G", "huawei/0.9 technologies/0.3/G", 0,
        0.92, 0.97, "one typo"},
       {"", "huawei/0.9", 0, 0.0, 0.0, "empty query"},
+      {"antonia/0.6 rodriguez/0.5", "rodriguez/0.5 antonio/0.6", 1, 0.6,
+       0.8, "a final-vowel variant of a person's name is another person"},
+      {"antonia/0.6 rodriguez/0.5", "rodriguez/0.5 antonio/0.6", 0, 0.9,
+       1.0, "for organisations it is a typo"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     emb__stok q[16], c[16];

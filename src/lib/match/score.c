@@ -28,6 +28,7 @@ const char *const emb__how_names[] = {"exact", "typo",    "joined",
 #define ACRONYM_SCORE 0.88
 #define ACRONYM3_SCORE 0.80
 #define NO_ANCHOR_FACTOR 0.93
+#define GENDER_VARIANT_SIM 0.5
 
 uint32_t emb__letter_mask(const char *s, size_t n) {
   uint32_t m = 0;
@@ -73,8 +74,21 @@ int emb__mode_for(emb_entity_type t, const emb__token *tok, size_t n,
 /* Similarity of two scoring tokens, with cheap rejections first: vocabulary
  * ids, lengths and letter masks rule out most pairs before any edit
  * distance is computed. */
+static int is_vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Names that differ only in a final vowel are, for persons, usually the
+ * masculine and feminine of one name (Antonio/Antonia, Mario/Maria):
+ * different people, not a typo. */
+static int gender_variant(const emb__stok *a, const emb__stok *b) {
+  size_t n = a->len;
+  return n >= 4 && n == b->len && memcmp(a->text, b->text, n - 1) == 0 &&
+         is_vowel(a->text[n - 1]) && is_vowel(b->text[n - 1]);
+}
+
 static double pair_similarity(const emb__stok *a, const emb__stok *b,
-                              int exact_only) {
+                              int exact_only, int person) {
   /* Tokens prepared against the same index are equal exactly when their
    * vocabulary ids are: a token the index lacks (id -1) equals no indexed
    * token, so text is compared only when neither side is indexed. */
@@ -89,6 +103,7 @@ static double pair_similarity(const emb__stok *a, const emb__stok *b,
   int budget = emb__typo_budget(shorter, longer);
   if (budget == 0 || longer - shorter > (size_t)budget) return 0.0;
   if (emb__popcount32(a->mask ^ b->mask) > 2 * budget) return 0.0;
+  if (person && gender_variant(a, b)) return GENDER_VARIANT_SIM;
   return emb__token_similarity(a->text, a->len, b->text, b->len);
 }
 
@@ -136,7 +151,7 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
   size_t np = 0;
   for (size_t i = 0; i < nq; i++) {
     for (size_t j = 0; j < nc && np < MAX_CAND_PAIRS; j++) {
-      double s = pair_similarity(&q[i], &c[j], exact_only);
+      double s = pair_similarity(&q[i], &c[j], exact_only, person);
       if (s <= 0) continue;
       uint8_t how = s >= 1.0 ? EMB__HOW_EXACT : EMB__HOW_TYPO;
       if (how == EMB__HOW_EXACT &&
