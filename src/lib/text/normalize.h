@@ -6,7 +6,8 @@
  * Latin form: NFKC case fold, traditional Chinese folded to simplified,
  * legal forms in any script replaced by canonical tokens (有限公司 ->
  * "co" "ltd"), other scripts transliterated to Latin (ICU Any-Latin), accents
- * removed (Latin-ASCII), punctuation to spaces, lower-case ASCII tokens.
+ * removed (a lock-free fold: decompose, drop marks, a small table for
+ * letters such as ø, ł, đ), punctuation to spaces, lower-case ASCII tokens.
  * Abbreviations are expanded ("intl" -> "international", "mfg" ->
  * "manufacturing"); legal forms get canonical spellings ("company" -> "co",
  * "limited" -> "ltd", "gmbh"/"ooo" -> "llc", ...) and the LEGAL flag.
