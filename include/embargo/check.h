@@ -57,64 +57,73 @@ EMB_API const char *emb_outcome_name(emb_outcome o);
 
 /* One screening hit of a transaction party. */
 typedef struct emb_party_hit {
-  size_t party;              /* index of the party in the transaction */
-  const emb_entity *entity;  /* borrowed from the index's list set */
-  const char *matched_name;  /* the entity's name that matched */
+  size_t party;             /* index of the party in the transaction */
+  const emb_entity *entity; /* borrowed from the index's list set */
+  const char *matched_name; /* the entity's name that matched */
   double score;
-  int match;                 /* the score reached the default threshold */
-  int in_force;              /* listed on the determination date */
-  const char *listed_from;   /* YYYY-MM-DD, or NULL when unknown */
-  const char *listed_basis;  /* "start_date", "federal_register" (the
-                                earliest FR citation found in
-                                ref/fr-dates.json) or "unknown" */
-  const char *removed_on;    /* the entry's end date, or NULL */
+  int match;                /* the score reached the default threshold */
+  int in_force;             /* listed on the determination date */
+  const char *listed_from;  /* YYYY-MM-DD, or NULL when unknown */
+  const char *listed_basis; /* "start_date", "federal_register" (the
+                               earliest FR citation found in
+                               ref/fr-dates.json) or "unknown" */
+  const char *removed_on;   /* the entry's end date, or NULL */
 } emb_party_hit;
 
 /* The screening of one transaction party. */
 typedef struct emb_party_screening {
-  const char *role;    /* "purchaser", "intermediate_consignee", ... */
-  const char *name;    /* as given */
-  const char *country; /* ISO alpha-2, or NULL */
+  const char *role;          /* "purchaser", "intermediate_consignee", ... */
+  const char *name;          /* as given */
+  const char *country;       /* ISO alpha-2, or NULL */
   const emb_party_hit *hits; /* best first */
   size_t n_hits;
 } emb_party_screening;
 
-/* Whether an item is subject to a regime's rules. */
+/* Whether an item is subject to a regime's rules (for the US EAR: US
+ * origin, in the United States, de minimis US content, foreign direct
+ * product). */
 typedef struct emb_item_status {
-  const char *eccn;  /* as given, or NULL */
-  int subject;       /* 1 yes, 0 no, -1 cannot be determined */
-  const char *basis; /* one line saying why */
-  const char *rule;  /* id of the rule that decided it, or NULL */
+  const char *eccn;     /* as given, or NULL */
+  int subject;          /* 1 yes, 0 no, -1 cannot be determined */
+  const char *basis;    /* why, a short phrase (static storage) */
+  const char *rule;     /* id of the rule that decided it, or NULL */
   const char *citation; /* of that rule or of the provision, or NULL */
+  double pct;           /* de minimis: the US content share, else -1 */
+  double limit_pct;     /* de minimis: the level applied, else -1 */
+  const char *missing;  /* subject == -1: the missing fact */
 } emb_item_status;
 
-/* One rule that fired (or could not be decided). */
+/* One rule that fired, or that could not be decided for want of a fact. */
 typedef struct emb_reason {
-  const char *rule;     /* rule id */
-  const char *kind;     /* rule kind */
+  const char *rule; /* rule id; NULL for the engine's own steps */
+  const char *kind; /* rule kind, or "subject" for the engine's step */
   const char *title;
   const char *citation;
-  const char *policy;   /* licensing policy, or NULL; for a listed-party
-                           rule with entry terms, the entry's own */
+  const char *policy;      /* licensing policy, or NULL; for a listed-party
+                              rule with entry terms, the entry's own */
   const char *requirement; /* the entry's licence requirement, or NULL */
   const char *const *exceptions; /* licence exceptions that may apply */
   size_t n_exceptions;
   emb_outcome outcome;
-  const size_t *items;  /* the items concerned (indexes), ascending */
-  size_t n_items;       /* 0: the transaction as a whole */
-  const char *missing;  /* CANNOT_DETERMINE: the missing fact, e.g.
-                           "us_content_pct", "eccn"; else NULL */
-  const emb_party_hit *const *parties; /* the hits behind the rule */
+  const size_t *items; /* the items concerned (indexes), ascending */
+  size_t n_items;      /* 0: the transaction as a whole */
+  const char *missing; /* CANNOT_DETERMINE: the missing fact, e.g.
+                          "us_content_pct", "eccn"; else NULL */
+  const char *detail;  /* a short phrase qualifying it, or NULL */
+  const emb_party_hit *const *parties; /* the screening hits behind it */
   size_t n_parties;
-  const char *control;  /* country_chart: the reason for control and the
-                           column or scope, e.g. "RS1"; else NULL */
-  const char *paragraph; /* the ECCN paragraph a control covers, or NULL */
-  double pct;           /* de_minimis: US content share, else -1 */
-  double limit_pct;     /* de_minimis: the threshold applied, else -1 */
+  const size_t *party_indexes; /* the transaction parties concerned */
+  size_t n_party_indexes;
+  const char *matched;      /* what matched: informed_party, the name in the
+                               letter; end_use, the end use; us_person, the
+                               activity; else NULL */
+  const char *control;      /* country_chart: the reason for control and the
+                               column or scope, e.g. "RS1"; else NULL */
+  const char *paragraph;    /* the ECCN paragraphs that control covers */
   const char *rule_summary; /* the rule's plain-language sentence */
-  const char *note;     /* a note of the rule (e.g. a duty), or NULL */
-  int verified;         /* 0 when the rule is marked unverified */
-  const char *remarks;  /* the rule's remarks, or NULL */
+  const char *note;         /* a note of the rule (e.g. a duty), or NULL */
+  int verified;             /* 0 when the rule is marked unverified */
+  const char *remarks;      /* the rule's remarks, or NULL */
 } emb_reason;
 
 /* The outcome of one regime. */
@@ -185,7 +194,7 @@ EMB_API size_t emb_reason_summary(const emb_determination *d,
 /* The determination as JSON (docs/check.md), indented when pretty, else
  * on one line without a trailing newline. Caller frees *out with free().
  * Returns EMB_ENOMEM. */
-EMB_API EMB_NODISCARD emb_status emb_determination_json(
-    const emb_determination *d, int pretty, char **out);
+EMB_API EMB_NODISCARD emb_status
+emb_determination_json(const emb_determination *d, int pretty, char **out);
 
 #endif

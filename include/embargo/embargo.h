@@ -2,8 +2,10 @@
 #ifndef EMBARGO_EMBARGO_H
 #define EMBARGO_EMBARGO_H
 
+#include "embargo/check.h"
 #include "embargo/export.h"
 #include "embargo/lists.h"
+#include "embargo/rules.h"
 #include "embargo/screen.h"
 #include "embargo/status.h"
 

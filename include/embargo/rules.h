@@ -47,7 +47,7 @@ typedef struct emb_ref_info {
 /* One rule, for listings and audits. */
 typedef struct emb_rule_info {
   const char *id;
-  const char *kind;  /* "listed_party", "country_chart", ... */
+  const char *kind; /* "listed_party", "country_chart", ... */
   const char *regime;
   const char *title;
   const char *summary;

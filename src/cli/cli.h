@@ -64,5 +64,6 @@ int cli_valid_date(const char *s);
 int cmd_screen(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

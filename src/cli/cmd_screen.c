@@ -129,10 +129,12 @@ static int configure(const cli_args *a, screen_cfg *c) {
   return CLI_OK;
 }
 
-static json_t *result_json(const char *query, const emb_result *r,
+/* query[0..len) is valid UTF-8 (emb_screen accepted it) and may hold NUL
+ * bytes, which a stdin line can; they are echoed as \u0000. */
+static json_t *result_json(const char *query, size_t len, const emb_result *r,
                            double threshold) {
   json_t *j = json_object();
-  json_object_set_new(j, "query", json_stringn_nocheck(query, strlen(query)));
+  json_object_set_new(j, "query", json_stringn_nocheck(query, len));
   json_t *hits = json_array();
   for (size_t i = 0; i < emb_result_count(r); i++)
     json_array_append_new(hits, cli_hit_json(emb_result_hit(r, i), threshold));
@@ -143,8 +145,9 @@ static json_t *result_json(const char *query, const emb_result *r,
 static json_t *error_json(const char *query, size_t len, long line,
                           emb_status st) {
   json_t *j = json_object();
-  /* The query may be invalid UTF-8; it is echoed only when valid. */
-  json_t *q = json_stringn(query, len);
+  /* The query may be invalid UTF-8 (or NULL: not kept whole); it is
+   * echoed only when valid. */
+  json_t *q = query ? json_stringn(query, len) : NULL;
   json_object_set_new(j, "query", q ? q : json_null());
   json_object_set_new(j, "hits", json_array());
   json_t *e = json_object();
@@ -186,28 +189,61 @@ static void print_table(const char *query, const emb_result *r) {
   }
 }
 
+/* Bytes of a stdin line kept to be echoed in its error object. A longer
+ * line cannot be screened either (EMB_MAX_QUERY), so the rest of it is
+ * read and dropped, and memory stays bounded whatever the input. */
+#define MAX_STDIN_LINE ((size_t)64 * 1024)
+
+/* Reads one line (without its '\n') into buf (cap bytes). Returns 0 at
+ * end of input, else 1 with *len the bytes kept and *overlong set when
+ * more were dropped. */
+static int read_line(FILE *f, char *buf, size_t cap, size_t *len,
+                     int *overlong) {
+  size_t n = 0;
+  int c, any = 0;
+  *overlong = 0;
+  while ((c = getc_unlocked(f)) != EOF) {
+    any = 1;
+    if (c == '\n') break;
+    if (n < cap)
+      buf[n++] = (char)c;
+    else
+      *overlong = 1;
+  }
+  *len = n;
+  return any;
+}
+
 static int screen_stdin(const emb_index *ix, const screen_cfg *c) {
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
+  char *line = malloc(MAX_STDIN_LINE);
+  if (line == NULL) {
+    fprintf(stderr, "embargo screen: out of memory\n");
+    return CLI_DATA;
+  }
+  size_t len;
+  int overlong;
   long lineno = 0;
   int any_match = 0, any_error = 0;
-  while ((len = getline(&line, &cap, stdin)) >= 0) {
+  while (read_line(stdin, line, MAX_STDIN_LINE, &len, &overlong)) {
     lineno++;
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-      line[--len] = '\0';
+    /* CRLF input, and stray CRs at the end of a line, are not part of
+     * the name. */
+    while (len > 0 && line[len - 1] == '\r') len--;
     emb_result *r = NULL;
-    emb_status st = emb_screen(ix, line, (size_t)len, &c->so, &r);
+    emb_status st = overlong ? EMB_ETOOBIG
+                             : emb_screen(ix, line, len, &c->so, &r);
     if (st != EMB_OK) {
       any_error = 1;
       fprintf(stderr, "embargo screen: stdin line %ld: %s\n", lineno,
               emb_strerror(st));
-      cli_emit_json(stdout, error_json(line, (size_t)len, lineno, st), 0);
+      /* An overlong line is not echoed: only its start was kept. */
+      cli_emit_json(stdout,
+                    error_json(overlong ? NULL : line, len, lineno, st), 0);
       continue;
     }
     for (size_t i = 0; i < emb_result_count(r); i++)
       any_match |= emb_result_hit(r, i)->match;
-    cli_emit_json(stdout, result_json(line, r, c->threshold), 0);
+    cli_emit_json(stdout, result_json(line, len, r, c->threshold), 0);
     emb_result_free(r);
   }
   free(line);
@@ -260,7 +296,7 @@ int cmd_screen(int argc, char **argv) {
       if (strcmp(c.format, "table") == 0)
         print_table(name, r);
       else
-        cli_emit_json(stdout, result_json(name, r, c.threshold),
+        cli_emit_json(stdout, result_json(name, strlen(name), r, c.threshold),
                       strcmp(c.format, "json") == 0);
       rc = CLI_OK;
       for (size_t i = 0; i < emb_result_count(r); i++)

@@ -9,6 +9,7 @@ static const struct {
   int (*run)(int argc, char **argv);
   const char *summary;
 } commands[] = {
+    {"check", cmd_check, "does a transaction need a licence? (US EAR)"},
     {"compare", cmd_compare, "score two names against each other"},
     {"lists", cmd_lists, "show the loaded list sources and their versions"},
     {"screen", cmd_screen, "screen a party's name against the lists"},

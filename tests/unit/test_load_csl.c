@@ -341,6 +341,51 @@ static void test_rejected(void **state) {
   }
 }
 
+/* A file written in Windows-1252 (as spreadsheet tools export it) is read
+ * as such: its names reach the index and JSON output as UTF-8 instead of
+ * as invalid bytes, and the file gets one warning. */
+static void test_cp1252_text(void **state) {
+  (void)state;
+  diags d;
+  emb_listset *ls;
+  assert_int_equal(load("EMBARGO_TEST_DATA", "csl-cp1252.csv", &d, &ls),
+                   EMB_OK);
+  assert_int_equal(emb_listset_count(ls), 2);
+  const emb_entity *e =
+      by_name(ls, "M\xc3\xbcller\xe2\x80\x99s Zwirbelwerk GmbH");
+  assert_true(has_alias(e, "Zwirbelwerk Quantenfabrik"));
+  assert_int_equal(e->n_addresses, 1);
+  assert_string_equal(e->addresses[0], "Hauptstra\xc3\x9f" "e 1, Berlin, DE");
+  assert_int_equal(d.errors, 0);
+  assert_int_equal(d.warnings, 1);
+  expect_diag(&d, "not UTF-8");
+  emb_listset_free(ls);
+}
+
+/* The date forms the lists write (emb__date_parse, shared by loaders). */
+static void test_dates(void **state) {
+  (void)state;
+  static const struct {
+    const char *in, *want; /* want NULL: not a date */
+  } cases[] = {
+      {"2020-12-18", "2020-12-18"},  {"2020/12/18", "2020-12-18"},
+      {"12/18/2020", "2020-12-18"},  {"1/2/2020", "2020-01-02"},
+      {"18 Dec 2020", "2020-12-18"}, {"1 Jan 2020", "2020-01-01"},
+      {"2020", "2020-01-01"},        {"2021-02-29", NULL},
+      {"1 Foo 2020", NULL},          {"12-18-2020", NULL},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char out[11];
+    emb_status st = emb__date_parse(cases[i].in, strlen(cases[i].in), out);
+    if (cases[i].want == NULL) {
+      if (st != EMB_EDATE) fail_msg("'%s' taken for a date", cases[i].in);
+    } else if (st != EMB_OK || strcmp(out, cases[i].want) != 0) {
+      fail_msg("'%s': %s, want %s", cases[i].in,
+               st == EMB_OK ? out : emb_status_name(st), cases[i].want);
+    }
+  }
+}
+
 static void test_broken_rows_reported(void **state) {
   (void)state;
   diags d;
@@ -598,6 +643,8 @@ int main(void) {
       cmocka_unit_test(test_json_array),
       cmocka_unit_test(test_rejected),
       cmocka_unit_test(test_broken_rows_reported),
+      cmocka_unit_test(test_cp1252_text),
+      cmocka_unit_test(test_dates),
       cmocka_unit_test(test_csv_json_agree),
       cmocka_unit_test(test_probes),
       cmocka_unit_test(test_real_small),

@@ -389,6 +389,58 @@ static void test_broken_comments_joined(void **state) {
   emb_listset_free(ls);
 }
 
+static void write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* Side files that pile rows onto one entity stay bounded: each comment row
+ * copies the whole remarks (20 one-byte rows once cost gigabytes at scale),
+ * and each alias is checked against the ones before it. Rows past the
+ * bounds are bad rows; the rest of the group loads. */
+static void test_hostile_side_files(void **state) {
+  (void)state;
+  char tmp[] = "/tmp/emb-ofac-XXXXXX";
+  assert_non_null(mkdtemp(tmp));
+  char prim[1100], comm[1100], alt[1100];
+  snprintf(prim, sizeof(prim), "%s/sdn.csv", tmp);
+  snprintf(comm, sizeof(comm), "%s/sdn_comments.csv", tmp);
+  snprintf(alt, sizeof(alt), "%s/alt.csv", tmp);
+  write_text(prim, PRIM("36", "AEROCARIBBEAN AIRLINES", E)
+                       PRIM("306", "BANCO NACIONAL DE CUBA", E));
+  char *buf = malloc(1 << 16);
+  assert_non_null(buf);
+  size_t k = 0;
+  for (int i = 0; i < 20; i++)
+    k += (size_t)snprintf(buf + k, (1 << 16) - k, "36,\"x\"\r\n");
+  write_text(comm, buf);
+  FILE *f = fopen(alt, "wb");
+  assert_non_null(f);
+  for (int i = 0; i < 1200; i++)
+    fprintf(f, "306,%d,\"aka\",\"BNC ALIAS %d\",-0- \r\n", i + 1, i);
+  fclose(f);
+  free(buf);
+
+  diags D = {.n = 0};
+  emb_listset *ls = NULL;
+  emb_status st = load_one(tmp, 0, &D, &ls);
+  unlink(prim);
+  unlink(comm);
+  unlink(alt);
+  rmdir(tmp);
+  assert_int_equal(st, EMB_OK);
+  const emb_source_info *si = emb_listset_source(ls, 0);
+  assert_int_equal(si->entities, 2);
+  assert_int_equal(si->rows, 2 + 20 + 1200);
+  /* 12 comment rows past 8, and 201 aliases past 1,000 names. */
+  assert_int_equal(si->skipped, 12 + 201);
+  assert_string_equal(find(ls, "SDN:36")->remarks, "xxxxxxxx");
+  assert_int_equal(find(ls, "SDN:306")->n_names, 1000);
+  emb_listset_free(ls);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_probe),
@@ -396,6 +448,7 @@ int main(void) {
       cmocka_unit_test(test_real_files),
       cmocka_unit_test(test_broken_comments_alone),
       cmocka_unit_test(test_broken_comments_joined),
+      cmocka_unit_test(test_hostile_side_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,6 +148,29 @@ static void test_bad_input(void **state) {
   assert_int_equal(emb_screen(NULL, "x", 1, NULL, &r), EMB_EINVAL);
 }
 
+/* Typo corrections lengthen words ("COMPNY" -> "COMPANY"); a query of the
+ * largest size made of such words and punctuation once wrote past the
+ * corrected-text buffer on the stack. It must screen as given. */
+static void test_corrections_at_max_length(void **state) {
+  (void)state;
+  char q[EMB_MAX_QUERY];
+  size_t k = 0;
+  while (k + 7 <= 700) {
+    memcpy(q + k, "COMPNY,", 7);
+    k += 7;
+  }
+  memset(q + k, ',', sizeof(q) - k);
+  emb_result *r = NULL;
+  assert_int_equal(emb_screen(ix, q, sizeof(q), NULL, &r), EMB_OK);
+  emb_result_free(r);
+  /* The same with the corrections spread over the whole length. */
+  for (k = 0; k + 7 <= sizeof(q); k += 7) memcpy(q + k, "COMPNY ", 7);
+  memset(q + k, ' ', sizeof(q) - k);
+  r = NULL;
+  assert_int_equal(emb_screen(ix, q, sizeof(q), NULL, &r), EMB_OK);
+  emb_result_free(r);
+}
+
 static void test_compare(void **state) {
   (void)state;
   static const struct {
@@ -205,6 +228,7 @@ int main(void) {
       cmocka_unit_test(test_queries),
       cmocka_unit_test(test_filters),
       cmocka_unit_test(test_bad_input),
+      cmocka_unit_test(test_corrections_at_max_length),
       cmocka_unit_test(test_compare),
       cmocka_unit_test(test_threads),
   };

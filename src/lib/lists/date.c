@@ -33,8 +33,9 @@ emb_status emb__date_parse(const char *s, size_t len, char out[11]) {
       digits(s, 4, &y) && digits(s + 5, 2, &m) && digits(s + 8, 2, &d) &&
       (len == 10 || s[10] == 'T' || s[10] == ' ')) {
     /* YYYY-MM-DD, possibly followed by a time. */
-  } else if (len >= 8 && len <= 10) {
-    /* M/D/YYYY with one- or two-digit month and day. */
+  } else if (len >= 8 && len <= 10 && memchr(s, '/', len) != NULL) {
+    /* M/D/YYYY with one- or two-digit month and day. Without a slash a
+     * ten-byte date may still be "D Mon YYYY", below. */
     const char *a = memchr(s, '/', len);
     const char *b = a ? memchr(a + 1, '/', (size_t)(s + len - a - 1)) : NULL;
     if (!a || !b || a == s || b == a + 1 || a - s > 2 || b - a - 1 > 2 ||

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../../common/utf8.h"
 #include "../../common/vec.h"
 #include "../text/country.h"
 #include "listset_internal.h"
@@ -23,6 +24,53 @@ static void trim(const char **str, size_t *len) {
   while (n && is_space((unsigned char)p[n - 1])) n--;
   *str = p;
   *len = n;
+}
+
+/* Windows-1252 for 0x80..0x9F (0 where it defines nothing); the bytes
+ * from 0xA0 on are Latin-1, the same code points. */
+static const unsigned short cp1252[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+/* Text that is not UTF-8 is, in list files exported by spreadsheet tools,
+ * almost always Windows-1252. Stored as it is, it would be left out of the
+ * index and could not be written as JSON, so such a value is read as
+ * Windows-1252 (a byte it leaves undefined becomes U+FFFD) and the file
+ * gets one warning. On return *str and *len describe UTF-8 text; *tmp is
+ * NULL or a buffer the caller frees. */
+static emb_status as_utf8(emb__src *s, const char **str, size_t *len,
+                          char **tmp) {
+  *tmp = NULL;
+  if (emb__utf8_valid((const unsigned char *)*str, *len)) return EMB_OK;
+  if (*len > EMB__MAX_FIELD) return EMB_ETOOBIG;
+  char *out = malloc(*len * 3 + 1);
+  if (out == NULL) return EMB_ENOMEM;
+  size_t w = 0;
+  for (size_t i = 0; i < *len; i++) {
+    unsigned c = (unsigned char)(*str)[i];
+    if (c < 0x80) {
+      out[w++] = (char)c;
+      continue;
+    }
+    if (c < 0xA0) c = cp1252[c - 0x80] ? cp1252[c - 0x80] : 0xFFFD;
+    if (c < 0x800) {
+      out[w++] = (char)(0xC0 | (c >> 6));
+    } else {
+      out[w++] = (char)(0xE0 | (c >> 12));
+      out[w++] = (char)(0x80 | ((c >> 6) & 0x3F));
+    }
+    out[w++] = (char)(0x80 | (c & 0x3F));
+  }
+  if (!s->warned_encoding) {
+    s->warned_encoding = 1;
+    emb__src_warn(s, 0, "text that is not UTF-8 was read as Windows-1252");
+  }
+  *tmp = out;
+  *str = out;
+  *len = w;
+  return EMB_OK;
 }
 
 emb_status emb__src_begin(emb__src *s, emb_listset *ls, const char *path,
@@ -85,7 +133,11 @@ emb_status emb__src_set(emb__src *s, const char **field, const char *str,
   trim(&str, &len);
   if (len == 0) return EMB_OK;
   if (len > EMB__MAX_FIELD) return EMB_ETOOBIG;
+  char *tmp;
+  emb_status st = as_utf8(s, &str, &len, &tmp);
+  if (st != EMB_OK) return st;
   char *p = emb__arena_strndup(&s->ls->arena, str, len);
+  free(tmp);
   if (p == NULL) return EMB_ENOMEM;
   *field = p;
   return EMB_OK;
@@ -97,6 +149,7 @@ static emb_status push_str(emb__src *s, const char *const **vec, size_t *n,
   for (size_t i = 0; i < *n; i++)
     if (strlen((*vec)[i]) == len && memcmp((*vec)[i], str, len) == 0)
       return EMB_OK;
+  if (*n >= EMB__MAX_VALUES) return EMB_ETOOBIG;
   char *p = emb__arena_strndup(&s->ls->arena, str, len);
   if (p == NULL) return EMB_ENOMEM;
   void *v = (void *)*vec;
@@ -126,13 +179,17 @@ emb_status emb__src_add_name(emb__src *s, emb_entity *e, const char *str,
                              size_t len, emb_name_kind kind) {
   trim(&str, &len);
   if (len == 0) return EMB_OK;
-  emb_status st = add_name_raw(s, e, str, len, kind);
+  if (len > EMB__MAX_NAME) return EMB_ETOOBIG;
+  char *tmp;
+  emb_status st = as_utf8(s, &str, &len, &tmp);
+  if (st == EMB_OK) st = add_name_raw(s, e, str, len, kind);
   size_t core = successor_clause(str, len);
   if (st == EMB_OK && core > 0) {
     /* Keep the name as written, and index the party's own name too. */
     trim(&str, &core);
     if (core) st = add_name_raw(s, e, str, core, EMB_NAME_ALIAS);
   }
+  free(tmp);
   return st;
 }
 
@@ -143,6 +200,7 @@ static emb_status add_name_raw(emb__src *s, emb_entity *e, const char *str,
     if (strlen(e->names[i].text) == len &&
         memcmp(e->names[i].text, str, len) == 0)
       return EMB_OK;
+  if (e->n_names >= EMB__MAX_VALUES) return EMB_ETOOBIG;
   char *p = emb__arena_strndup(&s->ls->arena, str, len);
   if (p == NULL) return EMB_ENOMEM;
   void *v = (void *)e->names;
@@ -183,17 +241,27 @@ emb_status emb__src_add(emb__src *s, emb_entity *e, emb__field f,
   trim(&str, &len);
   if (len == 0) return EMB_OK;
   if (len > EMB__MAX_FIELD) return EMB_ETOOBIG;
+  char *tmp;
+  emb_status st = as_utf8(s, &str, &len, &tmp);
+  if (st != EMB_OK) return st;
   switch (f) {
     case EMB__F_ADDRESS:
-      return push_str(s, &e->addresses, &e->n_addresses, str, len);
+      st = push_str(s, &e->addresses, &e->n_addresses, str, len);
+      break;
     case EMB__F_PROGRAM:
-      return push_str(s, &e->programs, &e->n_programs, str, len);
+      st = push_str(s, &e->programs, &e->n_programs, str, len);
+      break;
     case EMB__F_IDENT:
-      return push_str(s, &e->idents, &e->n_idents, str, len);
+      st = push_str(s, &e->idents, &e->n_idents, str, len);
+      break;
     case EMB__F_FOOTNOTE:
-      return push_str(s, &e->footnotes, &e->n_footnotes, str, len);
+      st = push_str(s, &e->footnotes, &e->n_footnotes, str, len);
+      break;
+    default:
+      st = EMB_EINVAL;
   }
-  return EMB_EINVAL;
+  free(tmp);
+  return st;
 }
 
 emb_status emb__src_add_relation(emb__src *s, emb_entity *e, const char *kind,

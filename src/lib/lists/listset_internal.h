@@ -24,6 +24,7 @@ struct emb__src {
   const emb_load_opts *opts;
   const char *diag_path; /* path used in messages (may be a side file) */
   size_t reported;       /* bad rows printed so far */
+  int warned_encoding;   /* the "not UTF-8" warning was given */
   char fail[512];        /* why the file was rejected, if it was */
 };
 

@@ -24,6 +24,7 @@
 
 #include "../../common/sha256.h"
 #include "../../common/vec.h"
+#include "embargo/rules.h"
 #include "listset_internal.h"
 
 static const emb__format *const formats[] = {
@@ -45,14 +46,38 @@ typedef struct ofac_group {
   file_buf parts[5];
 } ofac_group;
 
+/* A directory or file already walked or loaded, by identity rather than
+ * path: symbolic links can reach one directory by endless paths (a link
+ * to "." or ".."), and one file by several. */
+typedef struct seen_id {
+  dev_t dev;
+  ino_t ino;
+} seen_id;
+
 typedef struct loader {
   emb_listset *ls;
   const emb_load_opts *opts;
   ofac_group *groups;
   size_t n_groups;
+  seen_id *seen;
+  size_t n_seen;
   int failed; /* a file was rejected */
   emb_status first_error;
 } loader;
+
+/* Records sb's identity. Returns 1 if it was new, 0 if it was seen
+ * before, -1 on out of memory. */
+static int first_visit(loader *L, const struct stat *sb) {
+  for (size_t i = 0; i < L->n_seen; i++)
+    if (L->seen[i].dev == sb->st_dev && L->seen[i].ino == sb->st_ino) return 0;
+  void *v = L->seen;
+  seen_id *slot = emb__vec_push(&v, &L->n_seen, sizeof(*slot));
+  if (slot == NULL) return -1;
+  L->seen = v;
+  slot->dev = sb->st_dev;
+  slot->ino = sb->st_ino;
+  return 1;
+}
 
 static void diag(loader *L, const char *sev, const char *path, long line,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -271,10 +296,15 @@ static emb_status walk(loader *L, const char *dir, int depth) {
     }
     snprintf(p, plen, "%s/%s", dir, names[i]);
     struct stat sb;
-    if (stat(p, &sb) == 0) {
-      if (S_ISDIR(sb.st_mode))
+    if (stat(p, &sb) == 0 && (S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode))) {
+      /* Without this, a link to "." or ".." makes the walk exponential in
+       * the depth limit, and a linked file would load twice. */
+      int fresh = first_visit(L, &sb);
+      if (fresh < 0)
+        st = EMB_ENOMEM;
+      else if (fresh && S_ISDIR(sb.st_mode))
         st = walk(L, p, depth + 1);
-      else if (S_ISREG(sb.st_mode))
+      else if (fresh)
         st = load_file(L, p, 0);
     }
     free(p);
@@ -342,11 +372,17 @@ emb_status emb_listset_load(const char *const *paths, size_t n_paths,
       reject(&L, paths[i], EMB_EIO, strerror(errno));
       continue;
     }
-    st = S_ISDIR(sb.st_mode) ? walk(&L, paths[i], 0)
-                             : load_file(&L, paths[i], 1);
+    /* A path given twice, or inside a directory given too, loads once. */
+    int fresh = first_visit(&L, &sb);
+    if (fresh < 0)
+      st = EMB_ENOMEM;
+    else if (fresh)
+      st = S_ISDIR(sb.st_mode) ? walk(&L, paths[i], 0)
+                               : load_file(&L, paths[i], 1);
   }
   if (st == EMB_OK) st = load_ofac_groups(&L);
   free_groups(&L);
+  free(L.seen);
   if (st == EMB_OK && L.failed && opts && opts->strict) st = L.first_error;
   if (st == EMB_OK && ls->n_ents == 0) st = L.failed ? L.first_error : EMB_EEMPTY;
   if (st == EMB_OK) st = emb__listset_index_ids(ls);
@@ -366,4 +402,14 @@ const char *emb_default_lists_dir(void) {
     return buf;
   }
   return EMB_DATA_DIR "/lists";
+}
+
+const char *emb_default_rules_dir(void) {
+  static char buf[4096];
+  const char *env = getenv("EMBARGO_DATA_DIR");
+  if (env && *env) {
+    snprintf(buf, sizeof(buf), "%s/rules", env);
+    return buf;
+  }
+  return EMB_DATA_DIR "/rules";
 }

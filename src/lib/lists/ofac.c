@@ -147,7 +147,15 @@ typedef struct ent_slot {
   /* The raw Remarks text ended in white space, which trimming dropped;
    * a continuation from the comments file must get it back. */
   int trail_space;
+  /* Comment rows joined so far. Each join copies the whole remarks, so
+   * without a bound a small file of one-byte rows for one entity would
+   * make gigabytes of copies. */
+  unsigned continuations;
 } ent_slot;
+
+/* OFAC writes at most one continuation per entity; a few more are
+ * tolerated. */
+#define MAX_CONTINUATIONS 8
 
 typedef struct ent_map {
   ent_slot *slots;
@@ -189,6 +197,7 @@ static emb_status map_put(ent_map *m, uint64_t key, size_t idx,
   sl->key = key + 1;
   sl->idx = idx;
   sl->trail_space = trail_space;
+  sl->continuations = 0;
   m->n++;
   return EMB_OK;
 }
@@ -464,7 +473,7 @@ static emb_status join_address(emb__src *s, emb_entity *e, ent_slot *slot,
       return st;
   }
   if (b->len) {
-    *why = "address too long";
+    *why = "address too long, or the entity has too many addresses";
     st = emb__src_add(s, e, EMB__F_ADDRESS, b->p, b->len);
     if (st != EMB_OK) return st;
   }
@@ -496,7 +505,7 @@ static emb_status join_alt(emb__src *s, emb_entity *e, ent_slot *slot,
     *why = "alt_name is empty";
     return EMB_EINVAL;
   }
-  *why = "alt_name too long";
+  *why = "alt_name too long, or the entity has too many names";
   /* The legacy CSV does not carry OFAC's "weak" flag, so every alias is
    * an ordinary one. */
   return emb__src_add_name(s, e, p, n, EMB_NAME_ALIAS);
@@ -513,6 +522,11 @@ static emb_status join_comment(emb__src *s, emb_entity *e, ent_slot *slot,
   size_t tn;
   field_value(&f[1], &t, &tn);
   if (tn == 0) return EMB_OK;
+  if (slot->continuations >= MAX_CONTINUATIONS) {
+    *why = "more than 8 comment rows for one entity";
+    return EMB_ETOOBIG;
+  }
+  slot->continuations++;
   b->len = 0;
   emb_status st = EMB_OK;
   if (e->remarks) st = sb_append(b, NULL, e->remarks, strlen(e->remarks));

@@ -32,6 +32,10 @@ typedef enum emb__field {
 #define EMB__MAX_FIELD ((size_t)64 * 1024) /* one field, bytes */
 #define EMB__MAX_NAME ((size_t)1024)       /* one name, bytes */
 #define EMB__MAX_FILE ((size_t)1 << 30)    /* one list file, bytes */
+/* Names of one entity, and values of one of its fields. Real entries have
+ * about 100 at most; the bound keeps duplicate checks, which are linear,
+ * from going quadratic on a hostile file. */
+#define EMB__MAX_VALUES ((size_t)1000)
 
 /* A new zeroed entity owned by the list set, type UNKNOWN; NULL on OOM.
  * The loader must set list and source and add at least one name, or drop
@@ -49,13 +53,17 @@ emb_entity *emb__src_entity_at(emb__src *s, size_t i);
 emb_status emb__src_set(emb__src *s, const char **field, const char *str,
                         size_t len);
 /* Adds a name (trimmed; empty or an exact duplicate is ignored). The first
- * primary name added becomes names[0]. EMB_ETOOBIG past EMB__MAX_NAME. */
+ * primary name added becomes names[0]. EMB_ETOOBIG past EMB__MAX_NAME, or
+ * when the entity has EMB__MAX_VALUES names already. Text that is not
+ * UTF-8 is read as Windows-1252 (here and in the other setters). */
 emb_status emb__src_add_name(emb__src *s, emb_entity *e, const char *str,
                              size_t len, emb_name_kind kind);
 /* Adds a country given as an ISO alpha-2 code or an English country name;
  * duplicates ignored. EMB_ENOTFOUND if it is neither (nothing added). */
 emb_status emb__src_add_country(emb__src *s, emb_entity *e, const char *str,
                                 size_t len);
+/* Adds a value to a string field (trimmed; empty or duplicate ignored).
+ * EMB_ETOOBIG past EMB__MAX_FIELD bytes or EMB__MAX_VALUES values. */
 emb_status emb__src_add(emb__src *s, emb_entity *e, emb__field f,
                         const char *str, size_t len);
 emb_status emb__src_add_relation(emb__src *s, emb_entity *e, const char *kind,

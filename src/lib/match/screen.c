@@ -403,6 +403,9 @@ static void floor_transliterated(emb__stok *t, size_t n) {
       t[i].weight = 0.5f;
 }
 
+_Static_assert(EMB_MAX_QUERY <= EMB__NORM_MAX_INPUT,
+               "a query the API accepts must fit the normaliser");
+
 /* Normalises a query. In a plain-ASCII query, a word that the lists'
  * vocabulary lacks and that is one typo from a common word of names
  * ("COMAPNY", "LIABILDTY") is corrected in the raw text first, so that the
@@ -410,7 +413,11 @@ static void floor_transliterated(emb__stok *t, size_t n) {
  * multi-word legal forms included (see spelling.c). */
 static emb_status normalize_query(const emb_index *ix, const char *name,
                                   size_t len, emb__normname *nn) {
-  char fixed[EMB_MAX_QUERY + 64];
+  /* A correction may make a word one letter longer, so the corrected text
+   * can outgrow the query. It must still fit what the normaliser accepts;
+   * when it does not, the query is normalised as given. Every write below
+   * is checked against this one bound. */
+  char fixed[EMB__NORM_MAX_INPUT];
   size_t k = 0;
   int changed = 0, ascii = len <= EMB_MAX_QUERY;
   for (size_t i = 0; i < len && ascii;) {
@@ -421,6 +428,10 @@ static emb_status normalize_query(const emb_index *ix, const char *name,
     }
     int alpha = (c | 32) >= 'a' && (c | 32) <= 'z';
     if (!alpha) {
+      if (k == sizeof(fixed)) {
+        ascii = 0;
+        break;
+      }
       fixed[k++] = (char)c;
       i++;
       continue;
@@ -435,7 +446,7 @@ static emb_status normalize_query(const emb_index *ix, const char *name,
       if (emb__tok_find(ix, word, wl) < 0) fix = emb__spelling_fix(word, wl);
     }
     size_t n = fix ? strlen(fix) : wl;
-    if (k + n >= sizeof(fixed)) {
+    if (n > sizeof(fixed) - k) {
       ascii = 0;
       break;
     }

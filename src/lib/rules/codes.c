@@ -50,8 +50,7 @@ emb__day emb__day_today(void) {
 }
 
 int emb__cc(const char *s, size_t n) {
-  if (n != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
-    return -1;
+  if (n != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z') return -1;
   /* The lookup also knows names and alpha-3 codes; here only the
    * alpha-2 code itself, exactly as written, is a country. */
   const char *cc = emb__country_lookup(s, 2);

@@ -100,12 +100,39 @@ long emb__line_of_key(const char *text, const char *needle) {
   return 0;
 }
 
+/* A directory or file by identity: symbolic links can reach one directory
+ * by endless paths (a link to ".."), and one pack by several. */
+typedef struct file_id {
+  dev_t dev;
+  ino_t ino;
+} file_id;
+
 typedef struct walk {
   char **paths;
   size_t n;
   const char *skip;
+  file_id *seen;
+  size_t n_seen, cap_seen;
   emb_status st;
 } walk;
+
+/* 1 when sb was not seen before (and is now), 0 when it was. */
+static int first_visit(walk *w, const struct stat *sb) {
+  for (size_t i = 0; i < w->n_seen; i++)
+    if (w->seen[i].dev == sb->st_dev && w->seen[i].ino == sb->st_ino) return 0;
+  if (w->n_seen == w->cap_seen) {
+    size_t cap = w->cap_seen ? w->cap_seen * 2 : 32;
+    file_id *ns = realloc(w->seen, cap * sizeof(*ns));
+    if (ns == NULL) {
+      w->st = EMB_ENOMEM;
+      return 0;
+    }
+    w->seen = ns;
+    w->cap_seen = cap;
+  }
+  w->seen[w->n_seen++] = (file_id){sb->st_dev, sb->st_ino};
+  return 1;
+}
 
 static void add_path(walk *w, const char *path) {
   if (w->n == MAX_PACKS) {
@@ -143,7 +170,7 @@ static void walk_dir(walk *w, const char *dir, int depth) {
     if (k < 0 || (size_t)k >= sizeof(path)) continue;
     if (strcmp(path, w->skip) == 0) continue;
     struct stat sb;
-    if (stat(path, &sb) != 0) continue;
+    if (stat(path, &sb) != 0 || !first_visit(w, &sb)) continue;
     size_t len = strlen(de->d_name);
     if (S_ISDIR(sb.st_mode))
       walk_dir(w, path, depth + 1);
@@ -160,8 +187,11 @@ static int cmp_path(const void *a, const void *b) {
 
 emb_status emb__find_packs(const char *dir, const char *skip, char ***paths,
                            size_t *n) {
-  walk w = {NULL, 0, skip, EMB_OK};
+  walk w = {NULL, 0, skip, NULL, 0, 0, EMB_OK};
+  struct stat sb;
+  if (stat(dir, &sb) == 0) first_visit(&w, &sb);
   walk_dir(&w, dir, 0);
+  free(w.seen);
   if (w.st != EMB_OK) {
     for (size_t i = 0; i < w.n; i++) free(w.paths[i]);
     free(w.paths);

@@ -19,6 +19,13 @@ int emb__role_parse(const char *s) {
   return -1;
 }
 
+void emb__fmt(char *buf, size_t n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, n, fmt, ap);
+  va_end(ap);
+}
+
 void emb__pdiag(emb__pctx *c, long line, const char *fmt, ...) {
   c->errors++;
   if (c->opts == NULL || c->opts->diag == NULL) return;
@@ -68,15 +75,15 @@ emb_status emb__p_keys(emb__pctx *c, const char *field, json_t *obj,
     while (allowed[i] && strcmp(allowed[i], k) != 0) i++;
     if (allowed[i] == NULL) {
       char f[FIELD_MAX];
-      snprintf(f, sizeof(f), "%s%s%.60s", field, *field ? "." : "", k);
+      emb__fmt(f, sizeof(f), "%s%s%.60s", field, *field ? "." : "", k);
       return emb__perr(c, f, "unknown field");
     }
   }
   return EMB_OK;
 }
 
-emb_status emb__p_string(emb__pctx *c, const char *field, json_t *v,
-                         size_t max, const char **out) {
+emb_status emb__p_string(emb__pctx *c, const char *field, json_t *v, size_t max,
+                         const char **out) {
   if (!json_is_string(v)) return emb__perr(c, field, "not a string");
   size_t n = json_string_length(v);
   if (n == 0) return emb__perr(c, field, "empty");
@@ -96,7 +103,7 @@ emb_status emb__p_strings(emb__pctx *c, const char *field, json_t *v,
   if (a == NULL) return EMB_ENOMEM;
   for (size_t i = 0; i < len; i++) {
     char f[FIELD_MAX];
-    snprintf(f, sizeof(f), "%s[%zu]", field, i);
+    emb__fmt(f, sizeof(f), "%s[%zu]", field, i);
     json_t *x = json_array_get(v, i);
     emb_status st = emb__p_string(c, f, x, max, &a[i]);
     if (st != EMB_OK) return st;
@@ -115,7 +122,7 @@ emb_status emb__p_strings(emb__pctx *c, const char *field, json_t *v,
 static void text_add(char *buf, size_t cap, const char *sep, const char *s) {
   size_t n = strlen(buf);
   if (n + 1 >= cap) return;
-  snprintf(buf + n, cap - n, "%s%s", n ? sep : "", s);
+  emb__fmt(buf + n, cap - n, "%s%s", n ? sep : "", s);
 }
 
 static emb_status dest_list(emb__pctx *c, const char *field, json_t *v,
@@ -126,7 +133,7 @@ static emb_status dest_list(emb__pctx *c, const char *field, json_t *v,
   json_t *x;
   json_array_foreach(v, i, x) {
     char f[FIELD_MAX];
-    snprintf(f, sizeof(f), "%s[%zu]", field, i);
+    emb__fmt(f, sizeof(f), "%s[%zu]", field, i);
     if (!json_is_string(x)) return emb__perr(c, f, "not a string");
     const char *s = json_string_value(x);
     size_t n = json_string_length(x);
@@ -154,8 +161,8 @@ static emb_status dest_list(emb__pctx *c, const char *field, json_t *v,
 
 emb_status emb__p_dest(emb__pctx *c, const char *field, json_t *v,
                        emb__dest *out) {
-  static const char *const keys[] = {"countries", "groups", "except_countries",
-                                     "except_groups", "all", NULL};
+  static const char *const keys[] = {
+      "countries", "groups", "except_countries", "except_groups", "all", NULL};
   memset(out, 0, sizeof(*out));
   if (!json_is_object(v))
     return emb__perr(c, field, "not a destinations object");
@@ -164,19 +171,18 @@ emb_status emb__p_dest(emb__pctx *c, const char *field, json_t *v,
   char inc[600] = "", exc[600] = "", f[FIELD_MAX];
   json_t *all = json_object_get(v, "all");
   if (all) {
-    snprintf(f, sizeof(f), "%s.all", field);
+    emb__fmt(f, sizeof(f), "%s.all", field);
     if (!json_is_true(all)) return emb__perr(c, f, "must be true when given");
     memset(&out->inc, 0xff, sizeof(out->inc));
-    snprintf(inc, sizeof(inc), "all destinations");
+    emb__fmt(inc, sizeof(inc), "all destinations");
   }
   static const char *const names[4] = {"countries", "groups",
                                        "except_countries", "except_groups"};
   for (int k = 0; k < 4; k++) {
     json_t *x = json_object_get(v, names[k]);
     if (x == NULL) continue;
-    snprintf(f, sizeof(f), "%s.%s", field, names[k]);
-    if (all && k < 2)
-      return emb__perr(c, f, "cannot be given with \"all\"");
+    emb__fmt(f, sizeof(f), "%s.%s", field, names[k]);
+    if (all && k < 2) return emb__perr(c, f, "cannot be given with \"all\"");
     st = dest_list(c, f, x, k & 1, k < 2 ? &out->inc : &out->exc,
                    k < 2 ? inc : exc, k < 2 ? sizeof(inc) : sizeof(exc));
     if (st != EMB_OK) return st;
@@ -186,7 +192,7 @@ emb_status emb__p_dest(emb__pctx *c, const char *field, json_t *v,
                      "names no country or group (use {\"all\":true} for "
                      "every destination)");
   char text[1300];
-  snprintf(text, sizeof(text), "%s%s%s", inc, exc[0] ? " except " : "", exc);
+  emb__fmt(text, sizeof(text), "%s%s%s", inc, exc[0] ? " except " : "", exc);
   out->text = emb__arena_strndup(&c->rs->arena, text, strlen(text));
   return out->text ? EMB_OK : EMB_ENOMEM;
 }
@@ -198,8 +204,10 @@ emb_status emb__p_eccn(emb__pctx *c, const char *field, json_t *v,
   size_t n = json_string_length(v), off;
   int code;
   if (n > 40 || !emb__eccn_parse(s, n, &code, &off))
-    return emb__perr(c, field, "\"%.40s\" is not an ECCN (e.g. 3A090 or "
-                     "3A090.c)", s);
+    return emb__perr(c, field,
+                     "\"%.40s\" is not an ECCN (e.g. 3A090 or "
+                     "3A090.c)",
+                     s);
   if (code == EMB__EAR99) {
     if (!allow_ear99) return emb__perr(c, field, "EAR99 is not allowed here");
   } else if (emb__ref_eccn(&c->rs->ref, code) == NULL) {
@@ -257,15 +265,15 @@ emb_status emb__p_items(emb__pctx *c, const char *field, json_t *v,
   char f[FIELD_MAX], text[600] = "";
   json_t *e = json_object_get(v, "eccns");
   if (e) {
-    snprintf(f, sizeof(f), "%s.eccns", field);
+    emb__fmt(f, sizeof(f), "%s.eccns", field);
     if (!json_is_array(e)) return emb__perr(c, f, "not an array of ECCNs");
     out->n_eccns = json_array_size(e);
-    out->eccns =
-        emb__arena_alloc(&c->rs->arena, (out->n_eccns + 1) * sizeof(emb__eccn_ref));
+    out->eccns = emb__arena_alloc(&c->rs->arena,
+                                  (out->n_eccns + 1) * sizeof(emb__eccn_ref));
     if (out->eccns == NULL) return EMB_ENOMEM;
     for (size_t i = 0; i < out->n_eccns; i++) {
       char fi[FIELD_MAX];
-      snprintf(fi, sizeof(fi), "%s[%zu]", f, i);
+      emb__fmt(fi, sizeof(fi), "%s[%zu]", f, i);
       json_t *x = json_array_get(e, i);
       st = emb__p_eccn(c, fi, x, 1, &out->eccns[i]);
       if (st != EMB_OK) return st;
@@ -274,14 +282,14 @@ emb_status emb__p_items(emb__pctx *c, const char *field, json_t *v,
   }
   json_t *p = json_object_get(v, "prefixes");
   if (p) {
-    snprintf(f, sizeof(f), "%s.prefixes", field);
+    emb__fmt(f, sizeof(f), "%s.prefixes", field);
     st = emb__p_strings(c, f, p, 4, is_eccn_prefix,
                         "an ECCN prefix (e.g. \"3B\")", &out->prefixes,
                         &out->n_prefixes);
     if (st != EMB_OK) return st;
     for (size_t i = 0; i < out->n_prefixes; i++) {
       char pre[8];
-      snprintf(pre, sizeof(pre), "%s*", out->prefixes[i]);
+      emb__fmt(pre, sizeof(pre), "%s*", out->prefixes[i]);
       text_add(text, sizeof(text), ", ", pre);
     }
   }
@@ -300,7 +308,7 @@ emb_status emb__p_roles(emb__pctx *c, const char *field, json_t *v,
   json_t *x;
   json_array_foreach(v, i, x) {
     char f[FIELD_MAX];
-    snprintf(f, sizeof(f), "%s[%zu]", field, i);
+    emb__fmt(f, sizeof(f), "%s[%zu]", field, i);
     int r = json_is_string(x) ? emb__role_parse(json_string_value(x)) : -1;
     if (r < 0)
       return emb__perr(c, f,
@@ -342,8 +350,7 @@ emb_status emb__p_bool(emb__pctx *c, const char *field, json_t *v, int *out) {
   return EMB_OK;
 }
 
-emb_status emb__p_pct(emb__pctx *c, const char *field, json_t *v,
-                      double *out) {
+emb_status emb__p_pct(emb__pctx *c, const char *field, json_t *v, double *out) {
   double x = json_number_value(v);
   if (!json_is_number(v) || !isfinite(x) || x < 0 || x > 100)
     return emb__perr(c, field, "not a percentage 0..100");

@@ -49,27 +49,29 @@ static const emb__frdoc *fr_find(const emb__ref *r, int vol, long page) {
   return NULL;
 }
 
-emb__day emb__ref_fr_date(const emb__ref *r, const char *citation) {
-  emb__day best = 0;
-  if (citation == NULL) return 0;
-  /* Every "<volume> FR <page>" in the text. */
-  for (const char *p = strstr(citation, "FR"); p; p = strstr(p + 2, "FR")) {
-    if (p == citation || p[-1] != ' ' || p[2] != ' ') continue;
-    const char *v = p - 1;
-    while (v > citation && v[-1] == ' ') v--;
-    const char *ve = v;
+const emb__frdoc *emb__ref_fr_first(const emb__ref *r, const char *citation) {
+  const emb__frdoc *best = NULL;
+  if (citation == NULL || r->n_fr == 0) return NULL;
+  /* Every "<volume> FR <page>" (or "F.R.", as the DPL writes it). */
+  for (const char *p = citation; *p; p++) {
+    size_t mark = strncmp(p, "FR ", 3) == 0     ? 2
+                  : strncmp(p, "F.R. ", 5) == 0 ? 4
+                                                : 0;
+    if (mark == 0 || p == citation || p[-1] != ' ') continue;
+    const char *ve = p - 1;
+    while (ve > citation && ve[-1] == ' ') ve--;
+    const char *v = ve;
     while (v > citation && isdigit((unsigned char)v[-1])) v--;
-    if (v == ve || ve - v > 3) continue;
-    const char *q = p + 2;
+    const char *q = p + mark;
     while (*q == ' ') q++;
-    if (!isdigit((unsigned char)*q)) continue;
+    if (v == ve || ve - v > 3 || !isdigit((unsigned char)*q)) continue;
     int vol = 0;
     long page = 0;
     for (const char *x = v; x < ve; x++) vol = vol * 10 + (*x - '0');
     for (int k = 0; isdigit((unsigned char)*q) && k < 7; q++, k++)
       page = page * 10 + (*q - '0');
     const emb__frdoc *d = fr_find(r, vol, page);
-    if (d && (best == 0 || d->effective < best)) best = d->effective;
+    if (d && (best == NULL || d->effective < best->effective)) best = d;
   }
   return best;
 }
@@ -84,6 +86,9 @@ typedef struct ref_file {
 /* Points c's line at the key (quoted in the file) a message is about. */
 static void at(ref_file *f, const char *key) {
   f->c->line = emb__line_of_key(f->text, key);
+  /* A missing key: the message is about the object, which starts the
+   * file. */
+  if (f->c->line == 0) f->c->line = 1;
 }
 
 static emb_status load_json(emb__pctx *c, const char *path, char **text,
@@ -154,8 +159,8 @@ static int is_group_name(const char *s) {
 }
 
 static emb_status load_groups(ref_file *f, json_t *root, emb_ref_info *info) {
-  static const char *const keys[] = {"source", "as_of", "citation", "remarks",
-                                     "groups", NULL};
+  static const char *const keys[] = {"source",  "as_of",  "citation",
+                                     "remarks", "groups", NULL};
   emb__pctx *c = f->c;
   emb__ref *r = &c->rs->ref;
   c->line = 1;
@@ -166,14 +171,14 @@ static emb_status load_groups(ref_file *f, json_t *root, emb_ref_info *info) {
   at(f, "groups");
   if (!json_is_object(g) || json_object_size(g) == 0)
     return emb__perr(c, "groups", "missing or not an object of groups");
-  r->groups = emb__arena_alloc(&c->rs->arena,
-                               json_object_size(g) * sizeof(*r->groups));
+  r->groups =
+      emb__arena_alloc(&c->rs->arena, json_object_size(g) * sizeof(*r->groups));
   if (r->groups == NULL) return EMB_ENOMEM;
   const char *name;
   json_t *members;
   json_object_foreach(g, name, members) {
     char field[FIELD_MAX];
-    snprintf(field, sizeof(field), "groups.%.40s", name);
+    emb__fmt(field, sizeof(field), "groups.%.40s", name);
     at(f, name);
     if (!is_group_name(name))
       return emb__perr(c, field, "not a country group name (e.g. \"D:5\")");
@@ -186,10 +191,10 @@ static emb_status load_groups(ref_file *f, json_t *root, emb_ref_info *info) {
     json_t *x;
     json_array_foreach(members, i, x) {
       char fi[FIELD_MAX];
-      snprintf(fi, sizeof(fi), "%s[%zu]", field, i);
-      int cc = json_is_string(x) ? emb__cc(json_string_value(x),
-                                           json_string_length(x))
-                                 : -1;
+      emb__fmt(fi, sizeof(fi), "%s[%zu]", field, i);
+      int cc = json_is_string(x)
+                   ? emb__cc(json_string_value(x), json_string_length(x))
+                   : -1;
       if (cc < 0)
         return emb__perr(c, fi,
                          "%s%.20s%s is not an ISO 3166-1 alpha-2 country code",
@@ -225,8 +230,8 @@ static int find_column(const emb__ref *r, const char *name) {
   return -1;
 }
 
-static emb_status country_key(ref_file *f, const char *field,
-                              const char *key, int *cc) {
+static emb_status country_key(ref_file *f, const char *field, const char *key,
+                              int *cc) {
   at(f, key);
   *cc = emb__cc(key, strlen(key));
   if (*cc < 0)
@@ -237,9 +242,9 @@ static emb_status country_key(ref_file *f, const char *field,
 }
 
 static emb_status load_chart(ref_file *f, json_t *root, emb_ref_info *info) {
-  static const char *const keys[] = {"source",    "as_of",        "citation",
-                                     "remarks",   "columns",      "countries",
-                                     "same_as",   "see_part_746", NULL};
+  static const char *const keys[] = {"source",  "as_of",        "citation",
+                                     "remarks", "columns",      "countries",
+                                     "same_as", "see_part_746", NULL};
   emb__pctx *c = f->c;
   emb__ref *r = &c->rs->ref;
   c->line = 1;
@@ -250,15 +255,16 @@ static emb_status load_chart(ref_file *f, json_t *root, emb_ref_info *info) {
   at(f, "columns");
   if (!json_is_array(cols) || json_array_size(cols) == 0 ||
       json_array_size(cols) > 32)
-    return emb__perr(c, "columns", "missing or not an array of 1 to 32 "
+    return emb__perr(c, "columns",
+                     "missing or not an array of 1 to 32 "
                      "column names");
   r->n_columns = json_array_size(cols);
-  r->columns = emb__arena_alloc(&c->rs->arena,
-                                r->n_columns * sizeof(*r->columns));
+  r->columns =
+      emb__arena_alloc(&c->rs->arena, r->n_columns * sizeof(*r->columns));
   if (r->columns == NULL) return EMB_ENOMEM;
   for (size_t i = 0; i < r->n_columns; i++) {
     char field[FIELD_MAX], n[8];
-    snprintf(field, sizeof(field), "columns[%zu]", i);
+    emb__fmt(field, sizeof(field), "columns[%zu]", i);
     const char *s = json_string_value(json_array_get(cols, i));
     if (s == NULL || !column_name(s, n))
       return emb__perr(c, field, "not a column name (e.g. \"NS1\")");
@@ -276,7 +282,7 @@ static emb_status load_chart(ref_file *f, json_t *root, emb_ref_info *info) {
   json_t *v;
   json_object_foreach(countries, key, v) {
     char field[FIELD_MAX];
-    snprintf(field, sizeof(field), "countries.%.20s", key);
+    emb__fmt(field, sizeof(field), "countries.%.20s", key);
     int cc;
     if ((st = country_key(f, field, key, &cc)) != EMB_OK) return st;
     if (!json_is_array(v))
@@ -285,10 +291,9 @@ static emb_status load_chart(ref_file *f, json_t *root, emb_ref_info *info) {
     json_t *x;
     json_array_foreach(v, i, x) {
       char fi[FIELD_MAX];
-      snprintf(fi, sizeof(fi), "%s[%zu]", field, i);
+      emb__fmt(fi, sizeof(fi), "%s[%zu]", field, i);
       int col = json_is_string(x) ? find_column(r, json_string_value(x)) : -1;
-      if (col < 0)
-        return emb__perr(c, fi, "not one of the chart's columns");
+      if (col < 0) return emb__perr(c, fi, "not one of the chart's columns");
       r->chart[cc] |= 1u << col;
     }
     emb__cset_add(&r->chart_rows, cc);
@@ -300,7 +305,7 @@ static emb_status load_chart(ref_file *f, json_t *root, emb_ref_info *info) {
       return emb__perr(c, "see_part_746", "not an object");
     json_object_foreach(p746, key, v) {
       char field[FIELD_MAX];
-      snprintf(field, sizeof(field), "see_part_746.%.20s", key);
+      emb__fmt(field, sizeof(field), "see_part_746.%.20s", key);
       int cc;
       if ((st = country_key(f, field, key, &cc)) != EMB_OK) return st;
       if ((st = emb__p_string(c, field, v, 2000, &r->part746[cc])) != EMB_OK)
@@ -314,12 +319,12 @@ static emb_status load_chart(ref_file *f, json_t *root, emb_ref_info *info) {
     if (!json_is_object(same)) return emb__perr(c, "same_as", "not an object");
     json_object_foreach(same, key, v) {
       char field[FIELD_MAX];
-      snprintf(field, sizeof(field), "same_as.%.20s", key);
+      emb__fmt(field, sizeof(field), "same_as.%.20s", key);
       int cc, to;
       if ((st = country_key(f, field, key, &cc)) != EMB_OK) return st;
-      to = json_is_string(v) ? emb__cc(json_string_value(v),
-                                       json_string_length(v))
-                             : -1;
+      to = json_is_string(v)
+               ? emb__cc(json_string_value(v), json_string_length(v))
+               : -1;
       if (to < 0 || to == cc)
         return emb__perr(c, field, "not another country's alpha-2 code");
       r->same_as[cc] = (int16_t)to;
@@ -331,9 +336,10 @@ static emb_status load_chart(ref_file *f, json_t *root, emb_ref_info *info) {
         char a[3];
         emb__cc_str(i, a);
         char field[FIELD_MAX];
-        snprintf(field, sizeof(field), "same_as.%s", a);
+        emb__fmt(field, sizeof(field), "same_as.%s", a);
         at(f, a);
-        return emb__perr(c, field, "points at a territory that is itself "
+        return emb__perr(c, field,
+                         "points at a territory that is itself "
                          "the same as another country");
       }
   }
@@ -395,8 +401,7 @@ static emb_status paragraphs(emb__pctx *c, const char *field, json_t *v,
     if (ctl->paras[ctl->n_paras] == NULL) return EMB_ENOMEM;
     ctl->para_lens[ctl->n_paras++] = len;
   }
-  if (ctl->n_paras == 0)
-    return emb__perr(c, field, "names no paragraph");
+  if (ctl->n_paras == 0) return emb__perr(c, field, "names no paragraph");
   return EMB_OK;
 }
 
@@ -409,14 +414,14 @@ static int is_reason(const char *s, size_t n) {
 
 static emb_status control(emb__pctx *c, const char *field, json_t *v,
                           emb__control *ctl) {
-  static const char *const keys[] = {"reason", "column", "destinations",
-                                     "paragraphs", "note", NULL};
+  static const char *const keys[] = {
+      "reason", "column", "destinations", "refer", "paragraphs", "note", NULL};
   const emb__ref *r = &c->rs->ref;
   if (!json_is_object(v)) return emb__perr(c, field, "not an object");
   emb_status st = emb__p_keys(c, field, v, keys);
   if (st != EMB_OK) return st;
   char f[FIELD_MAX];
-  snprintf(f, sizeof(f), "%s.reason", field);
+  emb__fmt(f, sizeof(f), "%s.reason", field);
   json_t *x = json_object_get(v, "reason");
   if (x == NULL) return emb__perr(c, f, "missing");
   if (!json_is_string(x) ||
@@ -425,13 +430,24 @@ static emb_status control(emb__pctx *c, const char *field, json_t *v,
   if ((st = emb__p_string(c, f, x, 3, &ctl->reason)) != EMB_OK) return st;
   json_t *col = json_object_get(v, "column");
   json_t *dest = json_object_get(v, "destinations");
-  if ((col == NULL) == (dest == NULL))
-    return emb__perr(c, field, "needs exactly one of \"column\" and "
-                     "\"destinations\"");
+  json_t *refer = json_object_get(v, "refer");
+  if (refer) {
+    emb__fmt(f, sizeof(f), "%s.refer", field);
+    if ((st = emb__p_string(c, f, refer, 500, &ctl->refer)) != EMB_OK)
+      return st;
+    if (col)
+      return emb__perr(c, field,
+                       "\"refer\" cannot be given with "
+                       "\"column\"");
+  } else if ((col == NULL) == (dest == NULL)) {
+    return emb__perr(c, field,
+                     "needs exactly one of \"column\", "
+                     "\"destinations\" and \"refer\"");
+  }
   char display[700];
   ctl->column = -1;
   if (col) {
-    snprintf(f, sizeof(f), "%s.column", field);
+    emb__fmt(f, sizeof(f), "%s.column", field);
     ctl->column =
         json_is_string(col) ? find_column(r, json_string_value(col)) : -1;
     if (ctl->column < 0)
@@ -440,23 +456,29 @@ static emb_status control(emb__pctx *c, const char *field, json_t *v,
     if (strncmp(cn, ctl->reason, strlen(ctl->reason)) != 0)
       return emb__perr(c, f, "column %s does not belong to reason %s", cn,
                        ctl->reason);
-    snprintf(display, sizeof(display), "%s", cn);
-  } else {
-    snprintf(f, sizeof(f), "%s.destinations", field);
+    emb__fmt(display, sizeof(display), "%s", cn);
+  } else if (dest) {
+    emb__fmt(f, sizeof(f), "%s.destinations", field);
     ctl->dest = emb__arena_alloc(&c->rs->arena, sizeof(*ctl->dest));
     if (ctl->dest == NULL) return EMB_ENOMEM;
     if ((st = emb__p_dest(c, f, dest, ctl->dest)) != EMB_OK) return st;
-    snprintf(display, sizeof(display), "%s (to %s)", ctl->reason,
-             ctl->dest->text);
+    if (ctl->refer)
+      emb__fmt(display, sizeof(display), "%s (to %s: see %s)", ctl->reason,
+               ctl->dest->text, ctl->refer);
+    else
+      emb__fmt(display, sizeof(display), "%s (to %s)", ctl->reason,
+               ctl->dest->text);
+  } else {
+    emb__fmt(display, sizeof(display), "%s (see %s)", ctl->reason, ctl->refer);
   }
   x = json_object_get(v, "paragraphs");
   if (x) {
-    snprintf(f, sizeof(f), "%s.paragraphs", field);
+    emb__fmt(f, sizeof(f), "%s.paragraphs", field);
     if ((st = paragraphs(c, f, x, ctl)) != EMB_OK) return st;
   }
   x = json_object_get(v, "note");
   if (x) {
-    snprintf(f, sizeof(f), "%s.note", field);
+    emb__fmt(f, sizeof(f), "%s.note", field);
     if ((st = emb__p_string(c, f, x, 4000, &ctl->note)) != EMB_OK) return st;
   }
   ctl->display = emb__arena_strndup(&c->rs->arena, display, strlen(display));
@@ -464,10 +486,11 @@ static emb_status control(emb__pctx *c, const char *field, json_t *v,
 }
 
 static emb_status eccn_record(emb__pctx *c, json_t *o, emb__eccn_rec *e) {
-  static const char *const keys[] = {
-      "eccn",           "title",           "controls", "supp2_744",
-      "effective_from", "effective_until", "citation", "remarks",
-      "verified",       NULL};
+  static const char *const keys[] = {"eccn",           "title",
+                                     "controls",       "supp2_744",
+                                     "effective_from", "effective_until",
+                                     "citation",       "remarks",
+                                     "verified",       NULL};
   if (!json_is_object(o)) {
     emb__pdiag(c, c->line, "not a JSON object");
     return EMB_EPARSE;
@@ -481,7 +504,8 @@ static emb_status eccn_record(emb__pctx *c, json_t *o, emb__eccn_rec *e) {
       !emb__eccn_parse(json_string_value(v), json_string_length(v), &e->code,
                        &off) ||
       off != json_string_length(v) || e->code == EMB__EAR99)
-    return emb__perr(c, "eccn", "not an ECCN without paragraph (e.g. "
+    return emb__perr(c, "eccn",
+                     "not an ECCN without paragraph (e.g. "
                      "\"3A090\")");
   char name[6];
   emb__eccn_name(e->code, name);
@@ -501,7 +525,7 @@ static emb_status eccn_record(emb__pctx *c, json_t *o, emb__eccn_rec *e) {
   if (e->controls == NULL) return EMB_ENOMEM;
   for (size_t i = 0; i < e->n_controls; i++) {
     char f[FIELD_MAX];
-    snprintf(f, sizeof(f), "controls[%zu]", i);
+    emb__fmt(f, sizeof(f), "controls[%zu]", i);
     st = control(c, f, json_array_get(v, i), &e->controls[i]);
     if (st != EMB_OK) return st;
   }
@@ -525,8 +549,7 @@ static emb_status eccn_record(emb__pctx *c, json_t *o, emb__eccn_rec *e) {
   if (v && !json_is_string(v)) return emb__perr(c, "remarks", "not a string");
   int verified;
   v = json_object_get(o, "verified");
-  if (v && (st = emb__p_bool(c, "verified", v, &verified)) != EMB_OK)
-    return st;
+  if (v && (st = emb__p_bool(c, "verified", v, &verified)) != EMB_OK) return st;
   return EMB_OK;
 }
 
@@ -639,14 +662,13 @@ static int cmp_fr(const void *a, const void *b) {
   return x->first < y->first ? -1 : x->first > y->first;
 }
 
-static emb_status fr_document(ref_file *f, size_t i, json_t *o,
-                              emb__frdoc *d) {
+static emb_status fr_document(ref_file *f, size_t i, json_t *o, emb__frdoc *d) {
   static const char *const keys[] = {
-      "volume", "first_page", "last_page", "fr_doc", "published", "effective",
+      "volume", "first_page", "last_page", "fr_doc",   "published", "effective",
       "title",  "verified",   "remarks",   "citation", NULL};
   emb__pctx *c = f->c;
   char field[FIELD_MAX], fi[FIELD_MAX];
-  snprintf(field, sizeof(field), "documents[%zu]", i);
+  emb__fmt(field, sizeof(field), "documents[%zu]", i);
   if (!json_is_object(o)) return emb__perr(c, field, "not an object");
   const char *doc = json_string_value(json_object_get(o, "fr_doc"));
   if (doc) at(f, doc);
@@ -656,50 +678,49 @@ static emb_status fr_document(ref_file *f, size_t i, json_t *o,
   long v[3];
   for (int k = 0; k < 3; k++) {
     json_t *x = json_object_get(o, ints[k]);
-    snprintf(fi, sizeof(fi), "%s.%s", field, ints[k]);
+    emb__fmt(fi, sizeof(fi), "%s.%s", field, ints[k]);
     if (!json_is_integer(x) || json_integer_value(x) < 1 ||
         json_integer_value(x) > 9999999)
       return emb__perr(c, fi, "missing or not a positive integer");
     v[k] = (long)json_integer_value(x);
   }
   if (v[0] > 999) {
-    snprintf(fi, sizeof(fi), "%s.volume", field);
+    emb__fmt(fi, sizeof(fi), "%s.volume", field);
     return emb__perr(c, fi, "not a Federal Register volume");
   }
   if (v[2] < v[1]) {
-    snprintf(fi, sizeof(fi), "%s.last_page", field);
+    emb__fmt(fi, sizeof(fi), "%s.last_page", field);
     return emb__perr(c, fi, "before first_page");
   }
   d->volume = (int)v[0];
   d->first = v[1];
   d->last = v[2];
   emb__day pub = 0, eff = 0;
-  snprintf(fi, sizeof(fi), "%s.published", field);
+  emb__fmt(fi, sizeof(fi), "%s.published", field);
   json_t *x = json_object_get(o, "published");
   if (x == NULL) return emb__perr(c, fi, "missing");
   if ((st = emb__p_date(c, fi, x, &pub)) != EMB_OK) return st;
   x = json_object_get(o, "effective");
-  snprintf(fi, sizeof(fi), "%s.effective", field);
+  emb__fmt(fi, sizeof(fi), "%s.effective", field);
   if (x && !json_is_null(x) && (st = emb__p_date(c, fi, x, &eff)) != EMB_OK)
     return st;
   d->effective = eff ? eff : pub;
   emb__day_format(d->effective, d->date);
-  static const char *const strs[4] = {"fr_doc", "title", "remarks",
-                                      "citation"};
+  static const char *const strs[4] = {"fr_doc", "title", "remarks", "citation"};
   for (int k = 0; k < 4; k++) {
     x = json_object_get(o, strs[k]);
-    snprintf(fi, sizeof(fi), "%s.%s", field, strs[k]);
+    emb__fmt(fi, sizeof(fi), "%s.%s", field, strs[k]);
     if (x && !json_is_string(x)) return emb__perr(c, fi, "not a string");
   }
   x = json_object_get(o, "verified");
-  snprintf(fi, sizeof(fi), "%s.verified", field);
+  emb__fmt(fi, sizeof(fi), "%s.verified", field);
   if (x && !json_is_boolean(x)) return emb__perr(c, fi, "not true or false");
   return EMB_OK;
 }
 
 static emb_status load_fr(ref_file *f, json_t *root, emb_ref_info *info) {
-  static const char *const keys[] = {"source", "as_of", "citation", "remarks",
-                                     "documents", NULL};
+  static const char *const keys[] = {"source",  "as_of",     "citation",
+                                     "remarks", "documents", NULL};
   emb__pctx *c = f->c;
   emb__ref *r = &c->rs->ref;
   c->line = 1;
@@ -722,10 +743,11 @@ static emb_status load_fr(ref_file *f, json_t *root, emb_ref_info *info) {
         r->fr[i].first <= r->fr[i - 1].last) {
       c->line = 0;
       char field[FIELD_MAX];
-      snprintf(field, sizeof(field), "documents");
-      return emb__perr(c, field, "pages %d FR %ld-%ld overlap another "
-                       "document's", r->fr[i].volume, r->fr[i].first,
-                       r->fr[i].last);
+      emb__fmt(field, sizeof(field), "documents");
+      return emb__perr(c, field,
+                       "pages %d FR %ld-%ld overlap another "
+                       "document's",
+                       r->fr[i].volume, r->fr[i].first, r->fr[i].last);
     }
   info->records = r->n_fr;
   return EMB_OK;
@@ -735,10 +757,10 @@ typedef emb_status (*json_loader)(ref_file *f, json_t *root,
                                   emb_ref_info *info);
 
 static emb_status load_one(emb_ruleset *rs, const emb_load_opts *opts,
-                           const char *dir, const char *name,
-                           const char *file, json_loader fn) {
+                           const char *dir, const char *name, const char *file,
+                           json_loader fn) {
   char path[4096];
-  snprintf(path, sizeof(path), "%s/ref/%s", dir, file);
+  emb__fmt(path, sizeof(path), "%s/ref/%s", dir, file);
   emb_ref_info *info = &rs->refs[rs->n_refs++];
   info->name = name;
   info->path = emb__arena_strndup(&rs->arena, path, strlen(path));
@@ -760,9 +782,8 @@ static emb_status load_one(emb_ruleset *rs, const emb_load_opts *opts,
 emb_status emb__ref_load(emb_ruleset *rs, const char *dir,
                          const emb_load_opts *opts) {
   /* Groups first: the chart's and ECCNs' destination scopes name them. */
-  emb_status st =
-      load_one(rs, opts, dir, "country-groups", "country-groups.json",
-               load_groups);
+  emb_status st = load_one(rs, opts, dir, "country-groups",
+                           "country-groups.json", load_groups);
   if (st == EMB_OK)
     st = load_one(rs, opts, dir, "country-chart", "country-chart.json",
                   load_chart);

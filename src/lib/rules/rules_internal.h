@@ -35,6 +35,9 @@ emb__day emb__day_today(void);
 /* The index of s[0..n) when it is an upper-case ISO 3166-1 alpha-2 code
  * that embargo knows, else -1. */
 int emb__cc(const char *s, size_t n);
+/* The index of a code known at compile time. */
+#define EMB__CC(a, b) (((a) - 'A') * 26 + ((b) - 'A'))
+#define EMB__CC_US EMB__CC('U', 'S')
 /* The code of index i into out (NUL-terminated). */
 void emb__cc_str(int i, char out[3]);
 
@@ -105,15 +108,18 @@ int emb__role_parse(const char *s);
 
 /* ---- Reference data (ref.c). ---- */
 typedef struct emb__control {
-  const char *reason;   /* "NS", "RS", ... */
-  int column;           /* Country Chart column, or -1 */
-  emb__dest *dest;      /* explicit scope when column < 0 */
-  const char **paras;   /* paragraphs, lower case without dots */
+  const char *reason; /* "NS", "RS", ... */
+  int column;         /* Country Chart column, or -1 */
+  emb__dest *dest;    /* explicit scope when column < 0 */
+  const char **paras; /* paragraphs, lower case without dots */
   size_t *para_lens;
-  size_t n_paras;       /* 0: the whole entry */
+  size_t n_paras;         /* 0: the whole entry */
   const char *paragraphs; /* as written, or NULL */
   const char *note;
-  const char *display;  /* "RS1", or "RS (Macau or D:5)" */
+  const char *refer;   /* the provision the requirement refers to, when
+                          the data cannot say whether a licence is needed
+                          (then column < 0, dest optional) */
+  const char *display; /* "RS1", or "RS (to Macau, D:5)" */
 } emb__control;
 
 typedef struct emb__eccn_rec {
@@ -144,8 +150,8 @@ typedef struct emb__ref {
   size_t n_groups;
   const char **columns; /* "CB1", ... without spaces */
   size_t n_columns;
-  uint32_t chart[EMB__NCC]; /* column bits marked X per country */
-  emb__cset chart_rows;     /* countries with a row */
+  uint32_t chart[EMB__NCC];      /* column bits marked X per country */
+  emb__cset chart_rows;          /* countries with a row */
   const char *part746[EMB__NCC]; /* the pointer text of embargoed rows */
   int16_t same_as[EMB__NCC];     /* the country a territory counts as */
   emb__eccn_rec *eccns;
@@ -157,10 +163,10 @@ typedef struct emb__ref {
 
 const emb__group *emb__ref_group(const emb__ref *r, const char *name);
 const emb__eccn_rec *emb__ref_eccn(const emb__ref *r, int code);
-/* The date a list entry counts from by its citation text ("85 FR
- * 83420; ..."): the earliest effective date of a cited FR document found
- * in ref/fr-dates.json, or 0. */
-emb__day emb__ref_fr_date(const emb__ref *r, const char *citation);
+/* The FR document a list entry counts from by its citation text ("85 FR
+ * 83420; ..."): of the cited documents found in ref/fr-dates.json, the one
+ * with the earliest effective date; NULL when none is found. */
+const emb__frdoc *emb__ref_fr_first(const emb__ref *r, const char *citation);
 
 /* Destination match, with a territory counted as the country it is the
  * same as (ref/country-chart.json "same_as"). */
@@ -229,6 +235,10 @@ typedef struct emb__pctx {
   int errors;               /* errors reported in this file */
 } emb__pctx;
 
+/* snprintf for field paths and short messages, where cutting a long
+ * value is acceptable. */
+void emb__fmt(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Reports "field \"<prefix><field>\": <message>" at c's file and line and
  * returns EMB_EPARSE. */
 emb_status emb__perr(emb__pctx *c, const char *field, const char *fmt, ...)
@@ -242,8 +252,8 @@ void emb__pdiag(emb__pctx *c, long line, const char *fmt, ...)
 emb_status emb__p_keys(emb__pctx *c, const char *field, json_t *obj,
                        const char *const *allowed);
 /* A string (copied to the arena); max bytes; empty strings refused. */
-emb_status emb__p_string(emb__pctx *c, const char *field, json_t *v,
-                         size_t max, const char **out);
+emb_status emb__p_string(emb__pctx *c, const char *field, json_t *v, size_t max,
+                         const char **out);
 /* An array of non-empty strings of at most max bytes each; each checked by
  * ok (may be NULL) whose message names what is wrong. */
 emb_status emb__p_strings(emb__pctx *c, const char *field, json_t *v,
@@ -260,8 +270,7 @@ emb_status emb__p_outcome(emb__pctx *c, const char *field, json_t *v,
 emb_status emb__p_date(emb__pctx *c, const char *field, json_t *v,
                        emb__day *out);
 emb_status emb__p_bool(emb__pctx *c, const char *field, json_t *v, int *out);
-emb_status emb__p_pct(emb__pctx *c, const char *field, json_t *v,
-                      double *out);
+emb_status emb__p_pct(emb__pctx *c, const char *field, json_t *v, double *out);
 /* An ECCN known to the reference data (or EAR99 when allow_ear99). */
 emb_status emb__p_eccn(emb__pctx *c, const char *field, json_t *v,
                        int allow_ear99, emb__eccn_ref *out);
@@ -305,23 +314,22 @@ emb_status emb__find_packs(const char *dir, const char *skip, char ***paths,
 enum {
   EMB__CLS_KNOWN = 0, /* in ref/eccn.jsonl and in force */
   EMB__CLS_EAR99,
-  EMB__CLS_MISSING,   /* no ECCN given */
-  EMB__CLS_UNKNOWN,   /* not in ref/eccn.jsonl */
-  EMB__CLS_NOT_YET    /* not in force on the date */
+  EMB__CLS_MISSING, /* no ECCN given */
+  EMB__CLS_UNKNOWN, /* not in ref/eccn.jsonl */
+  EMB__CLS_NOT_YET  /* not in force on the date */
 };
 
+/* Subject states while the subject phase runs; 1, 0 and -1 are final. */
+#define EMB__SUBJ_OPEN 2
+
 typedef struct emb__item_st {
-  int code;                 /* or -1 */
-  const char *para;         /* the item's paragraph, lower case */
+  int code;         /* or -1 */
+  const char *para; /* the item's paragraph, lower case */
   size_t para_len;
-  const emb__eccn_rec *rec; /* when KNOWN */
+  const emb__eccn_rec *rec; /* when KNOWN or NOT_YET */
   int cls;
-  int origin;               /* country index or -1 */
-  int subject;              /* 1, 0, -1 unknown, 2 still open */
-  const char *missing;      /* when subject == -1 */
-  const emb__rule *subject_rule;
-  const char *subject_basis;
-  const char *subject_citation;
+  int foreign;        /* origin given and not US */
+  emb_item_status st; /* the public status being built */
 } emb__item_st;
 
 /* A screened party name: the hits reported (copied from emb_screen's
@@ -337,39 +345,33 @@ typedef struct emb__scr {
   char *name; /* owned */
   size_t len;
   uint64_t hash;
+  uint64_t gen; /* the cache generation (call) that last used it */
+  int cached;   /* owned by the cache, else by the call */
   emb__scr_hit *hits;
   size_t n_hits;
   uint8_t *informed; /* per informed name: 0 not yet compared, 1 no, 2
-                        yes; n_informed_names entries */
+                        yes; n_informed entries */
+  size_t n_informed;
 } emb__scr;
 
-/* The screening of a name through the cache (or a call-local one). */
+/* The screening of a name: from the cache (may be NULL) when it has it,
+ * else screened now (ix may be NULL: no hits). *out is owned by the cache
+ * when (*out)->cached, else by the caller (emb__scr_free). */
 emb_status emb__scr_get(emb_check_cache *cache, const emb_ruleset *rs,
                         const emb_index *ix, const char *name, size_t len,
                         emb__scr **out);
 void emb__scr_free(emb__scr *s);
+/* Starts a call: entries used in it are not evicted until the next. */
+void emb__cache_begin(emb_check_cache *cache, const emb_ruleset *rs,
+                      const emb_index *ix);
 /* Whether the name matches informed name k (emb_compare at the default
  * threshold), computed once per name. */
 int emb__scr_informed(emb__scr *s, const emb_index *ix, size_t k,
                       const char *informed_name);
 
-typedef struct emb__reason {
-  emb_reason pub;
-  const emb__rule *rule;
-  size_t regime;
-} emb__reason;
-
-typedef struct emb__vec {
-  void *v;
-  size_t n;
-} emb__vec;
-
-struct emb_txn;
-
 typedef struct emb__party_st {
   int role;
-  int country;
-  emb__scr *scr; /* may be NULL (no index) */
+  emb__scr *scr;
   emb_party_hit *hits; /* d's public hits of this party */
   size_t n_hits;
 } emb__party_st;
@@ -388,7 +390,8 @@ struct emb_determination {
   /* Transaction facts kept for the output. */
   char to[3], from[3];
   const char *activity;
-  const char **item_eccns; /* as given */
+  const char **item_eccns;        /* as given */
+  const char **item_descriptions; /* as given */
   size_t n_items;
   int screened; /* an index was given */
 };
@@ -407,23 +410,42 @@ typedef struct emb__ectx {
   emb__party_st *parties;
   size_t n_parties;
   size_t regime;
-  emb__vec reasons; /* emb__reason, of the current regime */
-  emb_status st;    /* first allocation failure */
+  emb_reason *reasons; /* of the current regime */
+  size_t n_reasons;
+  emb_status st; /* first allocation failure */
 } emb__ectx;
 
-/* Adds a reason for rule r (or NULL) with outcome o; items (n_items) and
- * parties are copied. Returns the reason or NULL on out of memory (then
- * c->st is set). */
-emb__reason *emb__add_reason(emb__ectx *c, const emb__rule *r, emb_outcome o,
-                             const size_t *items, size_t n_items,
+/* Adds a reason for rule r (NULL: the engine's own step) with outcome o;
+ * items and parties are copied. Returns the reason (to fill the kind's
+ * fields) or NULL on out of memory (then c->st is set). */
+emb_reason *emb__add_reason(emb__ectx *c, const emb__rule *r, emb_outcome o,
+                            const size_t *items, size_t n_items,
+                            const emb_party_hit *const *parties,
+                            size_t n_parties);
+/* Adds the reasons of a rule that covers the subject items in p: one with
+ * outcome o for the items it covers, one CANNOT_DETERMINE (missing "eccn")
+ * for those whose classification is needed to tell. Returns how many
+ * reasons it added (at c->reasons[c->n_reasons - n...]); pointers to
+ * reasons are invalidated by the next addition. */
+size_t emb__add_item_reasons(emb__ectx *c, const emb__rule *r, emb_outcome o,
+                             const emb__items *p,
                              const emb_party_hit *const *parties,
                              size_t n_parties);
 
 /* Whether item i is in the items param: 1, 0, or -1 when it cannot be told
  * (its classification is unknown). */
 int emb__items_match(const emb__ectx *c, const emb__items *p, size_t i);
-/* Whether a hit of party p counts: matched and listed on the date. */
-int emb__hit_counts(const emb_party_hit *h);
+/* Whether a hit counts: matched and listed on the date. */
+static inline int emb__hit_counts(const emb_party_hit *h) {
+  return h->match && h->in_force;
+}
+/* Collects the hits that count of the parties in roles (bits) that
+ * satisfy keep (may be NULL), at most cap, into out; returns the number. */
+size_t emb__party_hits(const emb__ectx *c, uint8_t roles,
+                       int (*keep)(const emb_party_hit *h, const void *arg),
+                       const void *arg, const emb_party_hit **out, size_t cap);
+/* At most this many hits behind one reason. */
+#define EMB__MAX_REASON_HITS 1024
 
 /* ---- Transactions (txn.c). ---- */
 typedef struct emb__txn_item {
@@ -432,7 +454,7 @@ typedef struct emb__txn_item {
   const char *para; /* lower case, "" when none */
   size_t para_len;
   const char *description;
-  int origin;       /* country index or -1 */
+  int origin;            /* country index or -1 */
   double us_content_pct; /* -1 when not given */
   int direct_product;    /* 1, 0, -1 not given */
 } emb__txn_item;
@@ -489,13 +511,5 @@ void emb__eval_end_use(emb__ectx *c, const emb__rule *r);
 void emb__eval_embargo(emb__ectx *c, const emb__rule *r);
 void emb__eval_us_person(emb__ectx *c, const emb__rule *r);
 void emb__eval_de_minimis(emb__ectx *c, const emb__rule *r);
-
-/* Collects, for each hit of the parties in roles (bits), those that count
- * and satisfy keep (may be NULL). Fills out (capacity cap) and returns
- * the number. */
-size_t emb__party_hits(const emb__ectx *c, uint8_t roles,
-                       int (*keep)(const emb_party_hit *h, const void *arg),
-                       const void *arg, const emb_party_hit **out,
-                       size_t cap);
 
 #endif

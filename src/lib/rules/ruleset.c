@@ -26,8 +26,7 @@ const emb__kind emb__kinds[EMB__N_KINDS] = {
     [EMB__K_END_USE] = {"end_use", emb__parse_end_use, emb__eval_end_use, 0},
     [EMB__K_INFORMED_PARTY] = {"informed_party", emb__parse_informed_party,
                                emb__eval_informed_party, 0},
-    [EMB__K_FDP] = {"foreign_direct_product", emb__parse_fdp, emb__eval_fdp,
-                    1},
+    [EMB__K_FDP] = {"foreign_direct_product", emb__parse_fdp, emb__eval_fdp, 1},
     [EMB__K_DE_MINIMIS] = {"de_minimis", emb__parse_de_minimis,
                            emb__eval_de_minimis, 1},
     [EMB__K_EMBARGO] = {"embargo", emb__parse_embargo, emb__eval_embargo, 0},
@@ -97,8 +96,7 @@ static int is_pack_name(const char *s, size_t n) {
   return 1;
 }
 
-static emb_status regime_index(emb_ruleset *rs, const char *name,
-                               size_t *out) {
+static emb_status regime_index(emb_ruleset *rs, const char *name, size_t *out) {
   for (size_t i = 0; i < rs->n_regimes; i++)
     if (strcmp(rs->regimes[i].name, name) == 0) {
       *out = i;
@@ -114,8 +112,7 @@ static emb_status regime_index(emb_ruleset *rs, const char *name,
   return EMB_OK;
 }
 
-static emb_status pack_header(emb__pctx *c, json_t *h,
-                              emb_rule_pack_info *pk) {
+static emb_status pack_header(emb__pctx *c, json_t *h, emb_rule_pack_info *pk) {
   static const char *const keys[] = {"format", "version", "regime", "pack",
                                      "title",  "remarks", NULL};
   if (!json_is_object(h)) {
@@ -126,7 +123,8 @@ static emb_status pack_header(emb__pctx *c, json_t *h,
   if (st != EMB_OK) return st;
   const char *fmt = json_string_value(json_object_get(h, "format"));
   if (fmt == NULL || strcmp(fmt, "embargo-rules") != 0)
-    return emb__perr(c, "format", "not \"embargo-rules\" (the first line "
+    return emb__perr(c, "format",
+                     "not \"embargo-rules\" (the first line "
                      "of a pack is its header)");
   json_t *v = json_object_get(h, "version");
   if (!json_is_integer(v) || json_integer_value(v) != 1)
@@ -162,9 +160,11 @@ static emb_status req_string(emb__pctx *c, json_t *o, const char *key,
 static emb_status rule_line(emb__pctx *c, json_t *o, emb__rule *r,
                             id_set *ids) {
   static const char *const keys[] = {
-      "id",       "kind",       "title",    "summary", "effective_from",
-      "effective_until", "citation", "policy", "exceptions", "verified",
-      "remarks",  "params",     NULL};
+      "id",       "kind",           "title",
+      "summary",  "effective_from", "effective_until",
+      "citation", "policy",         "exceptions",
+      "verified", "remarks",        "params",
+      NULL};
   if (!json_is_object(o)) {
     emb__pdiag(c, c->line, "not a JSON object");
     return EMB_EPARSE;
@@ -180,8 +180,10 @@ static emb_status rule_line(emb__pctx *c, json_t *o, emb__rule *r,
   if (ids->cap) {
     id_slot *s = id_find(ids, r->id);
     if (s->id)
-      return emb__perr(c, "id", "\"%s\" is already the id of the rule at "
-                       "%s:%ld", r->id, s->file, s->line);
+      return emb__perr(c, "id",
+                       "\"%s\" is already the id of the rule at "
+                       "%s:%ld",
+                       r->id, s->file, s->line);
   }
   v = json_object_get(o, "kind");
   if (v == NULL) return emb__perr(c, "kind", "missing");
@@ -204,8 +206,7 @@ static emb_status rule_line(emb__pctx *c, json_t *o, emb__rule *r,
     return st;
   v = json_object_get(o, "effective_from");
   if (v == NULL) return emb__perr(c, "effective_from", "missing");
-  if ((st = emb__p_date(c, "effective_from", v, &r->from)) != EMB_OK)
-    return st;
+  if ((st = emb__p_date(c, "effective_from", v, &r->from)) != EMB_OK) return st;
   emb__day_format(r->from, r->from_s);
   v = json_object_get(o, "effective_until");
   if (v && !json_is_null(v)) {
@@ -219,10 +220,9 @@ static emb_status rule_line(emb__pctx *c, json_t *o, emb__rule *r,
   if (v && (st = emb__p_string(c, "policy", v, 2000, &r->policy)) != EMB_OK)
     return st;
   v = json_object_get(o, "exceptions");
-  if (v &&
-      (st = emb__p_strings(c, "exceptions", v, 16, emb__is_code,
-                           "a licence exception symbol (e.g. \"GOV\")",
-                           &r->exceptions, &r->n_exceptions)) != EMB_OK)
+  if (v && (st = emb__p_strings(c, "exceptions", v, 16, emb__is_code,
+                                "a licence exception symbol (e.g. \"GOV\")",
+                                &r->exceptions, &r->n_exceptions)) != EMB_OK)
     return st;
   r->verified = 1;
   v = json_object_get(o, "verified");
@@ -293,7 +293,8 @@ static emb_status load_pack(loader *L, const char *path) {
     if (emb__line_skipped(p, n)) continue;
     c.line = it.line;
     if (c.errors >= MAX_ERRORS_PER_FILE) {
-      emb__pdiag(&c, it.line, "too many errors; the rest of the file was "
+      emb__pdiag(&c, it.line,
+                 "too many errors; the rest of the file was "
                  "not checked");
       bad = 1;
       break;
@@ -328,12 +329,15 @@ static emb_status load_pack(loader *L, const char *path) {
       if (lst == EMB_OK) lst = push_rule(rs, &r);
     }
     json_decref(o);
-    if (lst == EMB_ENOMEM) st = lst;
-    else if (lst != EMB_OK) bad = 1;
+    if (lst == EMB_ENOMEM)
+      st = lst;
+    else if (lst != EMB_OK)
+      bad = 1;
   }
   free(text);
   if (st == EMB_OK && !bad && !have_header) {
-    emb__pdiag(&c, 0, "no header line: the first line of a pack is "
+    emb__pdiag(&c, 0,
+               "no header line: the first line of a pack is "
                "{\"format\":\"embargo-rules\",...}");
     bad = 1;
   }
@@ -372,7 +376,7 @@ emb_status emb_ruleset_load(const char *dir, const emb_load_opts *opts,
   if (st == EMB_OK) {
     char skip[4096], **paths = NULL;
     size_t n = 0;
-    snprintf(skip, sizeof(skip), "%s/ref", dir);
+    emb__fmt(skip, sizeof(skip), "%s/ref", dir);
     st = emb__find_packs(dir, skip, &paths, &n);
     if (st != EMB_OK) report(opts, dir, emb_strerror(st));
     for (size_t i = 0; i < n; i++) {
@@ -406,9 +410,13 @@ void emb_ruleset_free(emb_ruleset *rs) {
   free(rs);
 }
 
-const char *emb_ruleset_dir(const emb_ruleset *rs) { return rs->dir; }
+const char *emb_ruleset_dir(const emb_ruleset *rs) {
+  return rs->dir;
+}
 
-size_t emb_ruleset_rule_count(const emb_ruleset *rs) { return rs->n_rules; }
+size_t emb_ruleset_rule_count(const emb_ruleset *rs) {
+  return rs->n_rules;
+}
 
 void emb_ruleset_rule(const emb_ruleset *rs, size_t i, emb_rule_info *out) {
   const emb__rule *r = &rs->rules[i];
@@ -429,13 +437,17 @@ void emb_ruleset_rule(const emb_ruleset *rs, size_t i, emb_rule_info *out) {
   };
 }
 
-size_t emb_ruleset_pack_count(const emb_ruleset *rs) { return rs->n_packs; }
+size_t emb_ruleset_pack_count(const emb_ruleset *rs) {
+  return rs->n_packs;
+}
 
 const emb_rule_pack_info *emb_ruleset_pack(const emb_ruleset *rs, size_t i) {
   return &rs->packs[i];
 }
 
-size_t emb_ruleset_ref_count(const emb_ruleset *rs) { return rs->n_refs; }
+size_t emb_ruleset_ref_count(const emb_ruleset *rs) {
+  return rs->n_refs;
+}
 
 const emb_ref_info *emb_ruleset_ref(const emb_ruleset *rs, size_t i) {
   return &rs->refs[i];

@@ -45,6 +45,7 @@
 #include <unicode/utf8.h>
 #include <unicode/utrans.h>
 
+#include "../../common/utf8.h"
 #include "legal_forms.h"
 
 /* Raw tokens kept before table replacement. A legal form can shrink many
@@ -254,39 +255,8 @@ static emb_status norm_ascii(const char *s, size_t len, emb__normname *out) {
  * UTF-8 validation.
  * ------------------------------------------------------------------- */
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF,
- * no truncated or stray continuation bytes. */
-static int utf8_valid(const unsigned char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t need;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      need = 2;
-      if (c == 0xE0) lo = 0xA0; /* overlong */
-      if (c == 0xED) hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      need = 3;
-      if (c == 0xF0) lo = 0x90; /* overlong */
-      if (c == 0xF4) hi = 0x8F; /* past U+10FFFF */
-    } else {
-      return 0; /* continuation byte, C0, C1 or F5..FF */
-    }
-    if (n - i - 1 < need) return 0;
-    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-    for (size_t k = 2; k <= need; k++)
-      if ((s[i + k] & 0xC0) != 0x80) return 0;
-    i += need + 1;
-  }
-  return 1;
-}
+/* Validation is emb__utf8_valid() (common/utf8.h), shared with the list
+ * loaders. */
 
 /* ---------------------------------------------------------------------
  * Folding Latin text to ASCII, without a lock.
@@ -798,7 +768,7 @@ emb_status emb__normalize(const char *utf8, size_t len, emb__normname *out) {
   size_t i = 0;
   while (i < len && (unsigned char)utf8[i] < 0x80) i++;
   if (i == len) return norm_ascii(utf8, len, out);
-  if (!utf8_valid((const unsigned char *)utf8 + i, len - i)) return EMB_EUTF8;
+  if (!emb__utf8_valid((const unsigned char *)utf8 + i, len - i)) return EMB_EUTF8;
   return norm_icu(utf8, len, out);
 }
 
@@ -806,7 +776,7 @@ emb_status emb__normalize_icu(const char *utf8, size_t len,
                               emb__normname *out) {
   emb_status st = start(utf8, len, out);
   if (st != EMB_OK) return st;
-  if (len > 0 && !utf8_valid((const unsigned char *)utf8, len))
+  if (len > 0 && !emb__utf8_valid((const unsigned char *)utf8, len))
     return EMB_EUTF8;
   return norm_icu(len > 0 ? utf8 : "", len, out);
 }
