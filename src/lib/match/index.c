@@ -1,6 +1,7 @@
 /* Building the name index: normalise every name once, intern tokens, make
  * postings, weights and the deletion map. See index_internal.h. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,10 +302,10 @@ emb_status emb_index_build(const emb_listset *ls, emb_index **out) {
   emb_index *ix = calloc(1, sizeof(*ix));
   if (ix == NULL) return EMB_ENOMEM;
   ix->ls = ls;
-  if (pthread_key_create(&ix->key, NULL) != 0) {
-    free(ix);
-    return EMB_ENOMEM;
-  }
+  /* Ids are never reused, so a thread's cached scratch of a freed index can
+   * never be mistaken for one of a new index at the same address. */
+  static _Atomic uint64_t next_id = 1;
+  ix->id = atomic_fetch_add(&next_id, 1);
   pthread_mutex_init(&ix->lock, NULL);
   emb_status st = grow_table(ix);
   pair_vec pv = {0};

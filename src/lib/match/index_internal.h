@@ -84,7 +84,7 @@ struct emb_index {
   double log_norm; /* log((N + 1) / 0.5), for weights */
   size_t n_docs;
   /* Per-thread scratch for candidate collection. */
-  pthread_key_t key;
+  uint64_t id; /* unique over the process's life, for per-thread caches */
   pthread_mutex_t lock;
   emb__scratch *scratches;
 };

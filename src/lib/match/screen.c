@@ -34,6 +34,7 @@
 
 struct emb__scratch {
   emb__scratch *next;
+  pthread_t owner;
   uint32_t gen;
   uint32_t *stamp;
   float *acc;
@@ -67,7 +68,6 @@ void emb_index_free(emb_index *ix) {
     free(s);
     s = next;
   }
-  pthread_key_delete(ix->key);
   pthread_mutex_destroy(&ix->lock);
   free(ix->chars);
   free(ix->toks);
@@ -81,29 +81,50 @@ void emb_index_free(emb_index *ix) {
   free(ix);
 }
 
-/* This thread's scratch for ix, created on first use and freed with ix. */
+/* A thread remembers the scratch of the last few indexes it used, keyed by
+ * the index's never-reused id; a miss looks in the index's own list for
+ * this thread's scratch (so alternating between indexes allocates nothing
+ * new), and only then allocates. Scratches belong to the index and are
+ * freed with it. */
+#define TL_CACHE 4
+static _Thread_local struct {
+  uint64_t id;
+  emb__scratch *s;
+} tl_cache[TL_CACHE];
+static _Thread_local unsigned tl_next;
+
 static emb__scratch *get_scratch(const emb_index *cix) {
   emb_index *ix = (emb_index *)cix; /* only the scratch list changes */
-  emb__scratch *s = pthread_getspecific(ix->key);
-  if (s) return s;
-  s = calloc(1, sizeof(*s));
-  size_t n = ix->nvars ? ix->nvars : 1;
-  if (s == NULL) return NULL;
-  s->stamp = calloc(n, sizeof(uint32_t));
-  s->acc = malloc(n * sizeof(float));
-  s->touched = malloc(n * sizeof(uint32_t));
-  if (!s->stamp || !s->acc || !s->touched ||
-      pthread_setspecific(ix->key, s) != 0) {
-    free(s->stamp);
-    free(s->acc);
-    free(s->touched);
-    free(s);
-    return NULL;
-  }
+  for (int i = 0; i < TL_CACHE; i++)
+    if (tl_cache[i].id == ix->id) return tl_cache[i].s;
+  pthread_t self = pthread_self();
   pthread_mutex_lock(&ix->lock);
-  s->next = ix->scratches;
-  ix->scratches = s;
+  emb__scratch *s = ix->scratches;
+  while (s && !pthread_equal(s->owner, self)) s = s->next;
   pthread_mutex_unlock(&ix->lock);
+  if (s == NULL) {
+    s = calloc(1, sizeof(*s));
+    if (s == NULL) return NULL;
+    size_t n = ix->nvars ? ix->nvars : 1;
+    s->owner = self;
+    s->stamp = calloc(n, sizeof(uint32_t));
+    s->acc = malloc(n * sizeof(float));
+    s->touched = malloc(n * sizeof(uint32_t));
+    if (!s->stamp || !s->acc || !s->touched) {
+      free(s->stamp);
+      free(s->acc);
+      free(s->touched);
+      free(s);
+      return NULL;
+    }
+    pthread_mutex_lock(&ix->lock);
+    s->next = ix->scratches;
+    ix->scratches = s;
+    pthread_mutex_unlock(&ix->lock);
+  }
+  unsigned k = tl_next++ % TL_CACHE;
+  tl_cache[k].id = ix->id;
+  tl_cache[k].s = s;
   return s;
 }
 
