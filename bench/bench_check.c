@@ -193,7 +193,7 @@ static void check(job *j, emb_check_cache *cache, size_t i) {
 static void *run(void *arg) {
   job *j = arg;
   emb_check_cache *cache = NULL;
-  if (j->mode && emb_check_cache_new(8192, &cache) != EMB_OK) abort();
+  if (j->mode && emb_check_cache_new(65536, &cache) != EMB_OK) abort();
   /* A warm-up pass screens every name of the thread's share once, as a
    * long-running service has done before. */
   for (size_t i = j->from; j->mode == 2 && i < j->to; i++) check(j, cache, i);
@@ -382,7 +382,7 @@ int main(int argc, char **argv) {
 
   /* End to end on one thread: parse, determine, JSON. */
   emb_check_cache *cache = NULL;
-  if (emb_check_cache_new(8192, &cache) != EMB_OK) abort();
+  if (emb_check_cache_new(65536, &cache) != EMB_OK) abort();
   size_t e2e_n = n < 20000 ? n : 20000, bytes = 0;
   t0 = now();
   for (size_t i = 0; i < e2e_n; i++) {

@@ -213,17 +213,16 @@ static void print_table(const emb_determination *d) {
       any = 1;
       const char *rule = hit_rule(d, h);
       char line[900];
-      snprintf(line, sizeof(line), "%s \"%s\" (%s, score %.3f)%s%s%s; %s",
+      snprintf(line, sizeof(line), "%s \"%s\" (%s, score %.3f)%s%s%s; %s%s",
                h->entity->id, h->entity->names[0].text,
                h->entity->list ? h->entity->list : "?", h->score,
                h->listed_from ? ", listed from " : ", listing date unknown",
                h->listed_from ? h->listed_from : "",
                h->in_force ? "" : " (not listed on that date)",
-               rule ? "used by rule " : "no rule in force acts on this list");
-      if (rule) {
-        size_t n = strlen(line);
-        snprintf(line + n, sizeof(line) - n, "%s", rule);
-      }
+               rule          ? "used by rule "
+               : h->in_force ? "no rule in force acts on this list"
+                             : "not counted",
+               rule ? rule : "");
       wrap("      match: ", 13, line);
     }
     if (!any) printf("      no match\n");
@@ -231,17 +230,23 @@ static void print_table(const emb_determination *d) {
 }
 
 static void print_versions(const emb_ruleset *rs, const cli_loaded *l) {
-  size_t rules = emb_ruleset_rule_count(rs);
-  printf("\nData: %zu rules in %zu packs; reference data as of %s; lists:",
-         rules, emb_ruleset_pack_count(rs),
-         emb_ruleset_ref_as_of(rs) ? emb_ruleset_ref_as_of(rs) : "?");
+  char line[2048];
+  size_t k = (size_t)snprintf(
+      line, sizeof(line),
+      "%zu rules in %zu packs (%s); reference data as of %s; lists:",
+      emb_ruleset_rule_count(rs), emb_ruleset_pack_count(rs),
+      emb_ruleset_dir(rs),
+      emb_ruleset_ref_as_of(rs) ? emb_ruleset_ref_as_of(rs) : "?");
   const emb_listset *ls = l->ls;
-  for (size_t i = 0; i < emb_listset_source_count(ls); i++) {
+  for (size_t i = 0; i < emb_listset_source_count(ls) && k < sizeof(line);
+       i++) {
     const emb_source_info *s = emb_listset_source(ls, i);
-    printf("%s %s (%s)", i ? "," : "", s->path,
-           s->list_date ? s->list_date : "?");
+    k +=
+        (size_t)snprintf(line + k, sizeof(line) - k, "%s %s (%s)", i ? "," : "",
+                         s->path, s->list_date ? s->list_date : "?");
   }
   printf("\n");
+  wrap("Data: ", 6, line);
 }
 
 /* ---- Running. ---- */
@@ -308,7 +313,7 @@ static int check_one(const emb_ruleset *rs, const cli_loaded *l,
 static int run_jsonl(const emb_ruleset *rs, const cli_loaded *l,
                      const check_cfg *cfg, FILE *in) {
   emb_check_cache *cache = NULL;
-  if (emb_check_cache_new(0, &cache) != EMB_OK) return CLI_DATA;
+  if (emb_check_cache_new(16384, &cache) != EMB_OK) return CLI_DATA;
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;

@@ -17,6 +17,7 @@
 /* cmocka.h needs the standard headers above. */
 #include <cmocka.h>
 
+#include "../../src/lib/rules/jsonw.h"
 #include "embargo/embargo.h"
 
 typedef struct fixture {
@@ -635,6 +636,63 @@ static void test_dates(void **state) {
   emb_determination_free(NULL);
 }
 
+/* The JSON writer: escapes, bad UTF-8, numbers, nesting, indentation. */
+static void test_json_writer(void **state) {
+  (void)state;
+  emb__jw w;
+  emb__jw_init(&w, 0);
+  emb__jw_obj(&w);
+  emb__jw_key(&w, "s");
+  emb__jw_str(&w, "q\"b\\c\x01\n\t\xc3\xa9\xff\xe4\xb8\xad/");
+  emb__jw_key(&w, "n");
+  emb__jw_num(&w, 1.0, 4);
+  emb__jw_key(&w, "m");
+  emb__jw_num(&w, 0.80664, 4);
+  emb__jw_key(&w, "i");
+  emb__jw_int(&w, -42);
+  emb__jw_key(&w, "a");
+  emb__jw_arr(&w);
+  emb__jw_null(&w);
+  emb__jw_bool(&w, 1);
+  emb__jw_arr(&w);
+  emb__jw_arr_end(&w);
+  emb__jw_obj(&w);
+  emb__jw_obj_end(&w);
+  emb__jw_arr_end(&w);
+  emb__jw_opt(&w, "skipped", NULL);
+  emb__jw_key(&w, "z");
+  emb__jw_str(&w, NULL);
+  emb__jw_obj_end(&w);
+  char *out = emb__jw_finish(&w);
+  assert_non_null(out);
+  assert_string_equal(
+      out,
+      "{\"s\":\"q\\\"b\\\\c\\u0001\\n\\t\xc3\xa9\xef\xbf\xbd"
+      "\xe4\xb8\xad/\",\"n\":1.0,\"m\":0.8066,\"i\":-42,\"a\":[null,"
+      "true,[],{}],\"z\":null}");
+  json_error_t jerr;
+  json_t *j = json_loads(out, 0, &jerr);
+  assert_non_null(j);
+  json_decref(j);
+  free(out);
+  /* Indented like jansson's JSON_INDENT(2). */
+  emb__jw_init(&w, 1);
+  emb__jw_obj(&w);
+  emb__jw_key(&w, "a");
+  emb__jw_arr(&w);
+  emb__jw_int(&w, 1);
+  emb__jw_int(&w, 2);
+  emb__jw_arr_end(&w);
+  emb__jw_key(&w, "e");
+  emb__jw_arr(&w);
+  emb__jw_arr_end(&w);
+  emb__jw_obj_end(&w);
+  out = emb__jw_finish(&w);
+  assert_string_equal(out,
+                      "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"e\": []\n}");
+  free(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cases),
@@ -645,6 +703,7 @@ int main(void) {
       cmocka_unit_test(test_cache),
       cmocka_unit_test(test_no_index),
       cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_json_writer),
   };
   int rc = cmocka_run_group_tests(tests, setup, teardown);
   emb_cleanup();

@@ -17,6 +17,7 @@
 /* cmocka.h needs the standard headers above. */
 #include <cmocka.h>
 
+#include "../../src/lib/rules/rules_internal.h"
 #include "embargo/embargo.h"
 
 typedef struct diag_rec {
@@ -364,6 +365,98 @@ static void test_builtin_rules(void **state) {
   emb_ruleset_free(rs);
 }
 
+/* The codes rules speak in: ECCNs, paragraphs, dates, countries. */
+static void test_codes(void **state) {
+  (void)state;
+  static const struct {
+    const char *s;
+    int ok;
+    const char *name;
+    size_t para_off;
+  } eccns[] = {
+      {"3A090", 1, "3A090", 5}, {"3a090.c", 1, "3A090", 6},
+      {"EAR99", 1, "EAR99", 5}, {"ear99", 1, "EAR99", 5},
+      {"0Y521", 1, "0Y521", 5}, {"3A001.z.1.a", 1, "3A001", 6},
+      {"9Z999", 0, NULL, 0},    {"3A09", 0, NULL, 0},
+      {"3A090.", 0, NULL, 0},   {"3A090..c", 0, NULL, 0},
+      {"3A090c", 0, NULL, 0},   {"EAR99.a", 0, NULL, 0},
+      {"3A0900", 0, NULL, 0},   {"A3090", 0, NULL, 0},
+  };
+  for (size_t i = 0; i < sizeof(eccns) / sizeof(eccns[0]); i++) {
+    int code = -1;
+    size_t off = 99;
+    int ok = emb__eccn_parse(eccns[i].s, strlen(eccns[i].s), &code, &off);
+    if (ok != eccns[i].ok) fail_msg("%s: parse gave %d", eccns[i].s, ok);
+    if (!ok) continue;
+    char name[6];
+    emb__eccn_name(code, name);
+    assert_string_equal(name, eccns[i].name);
+    assert_int_equal(off, eccns[i].para_off);
+  }
+  static const struct {
+    const char *a, *b;
+    int match;
+  } paras[] = {
+      {"c", "c", 1},   {".c", "c", 1},     {"", "a.4", 1}, {"a", "a.4", 1},
+      {"a.4", "a", 1}, {"a.4", "a.1", 0},  {"a", "b", 0},  {"a.1", "a.10", 0},
+      {"z", "Z.1", 1}, {"a.4", "a.40", 0},
+  };
+  for (size_t i = 0; i < sizeof(paras) / sizeof(paras[0]); i++)
+    if (emb__para_match(paras[i].a, strlen(paras[i].a), paras[i].b,
+                        strlen(paras[i].b)) != paras[i].match)
+      fail_msg("paragraphs %s / %s", paras[i].a, paras[i].b);
+  emb__day d;
+  assert_true(emb__day_parse("2024-02-29", 10, &d) && d == 20240229);
+  assert_false(emb__day_parse("2023-02-29", 10, &d));
+  assert_false(emb__day_parse("2023-2-28", 9, &d));
+  assert_false(emb__day_parse("2023/02/28", 10, &d));
+  char out[11];
+  emb__day_format(20201218, out);
+  assert_string_equal(out, "2020-12-18");
+  assert_true(emb__day_today() > 20200101);
+  assert_int_equal(emb__cc("CN", 2), EMB__CC('C', 'N'));
+  assert_int_equal(emb__cc("cn", 2), -1);
+  assert_int_equal(emb__cc("XX", 2), -1);
+  assert_int_equal(emb__cc("CHN", 3), -1);
+  emb__cc_str(EMB__CC('H', 'K'), out);
+  assert_string_equal(out, "HK");
+}
+
+/* Federal Register citations to listing dates (ref/fr-dates.json). */
+static void test_fr_dates(void **state) {
+  (void)state;
+  char dir[512];
+  data_path(dir, sizeof(dir), "rules/good");
+  emb_ruleset *rs = NULL;
+  assert_int_equal(emb_ruleset_load(dir, NULL, &rs), EMB_OK);
+  static const struct {
+    const char *citation;
+    const char *date; /* NULL: none found */
+  } cases[] = {
+      {"85 FR 83420", "2020-12-18"},
+      {"85 FR 83416 (effective 2020-12-18), 85 FR 83420; revised 89 FR "
+       "96837",
+       "2020-12-18"},
+      {"89 FR 96837; 84 FR 22963", "2019-05-16"},
+      {"84  F.R.  22961 5/21/19", "2019-05-16"},
+      {"89 FR 96830", "2024-12-05"}, /* no effective date: published */
+      {"85 FR 83433", NULL},         /* past the document's last page */
+      {"1234 FR 5", NULL},
+      {"FR 83420", NULL},
+      {"85 FR", NULL},
+      {"85FR 83420", NULL},
+      {"", NULL},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const emb__frdoc *doc = emb__ref_fr_first(&rs->ref, cases[i].citation);
+    if ((doc == NULL) != (cases[i].date == NULL) ||
+        (doc && strcmp(doc->date, cases[i].date) != 0))
+      fail_msg("\"%s\": %s", cases[i].citation, doc ? doc->date : "none");
+  }
+  assert_null(emb__ref_fr_first(&rs->ref, NULL));
+  emb_ruleset_free(rs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_good_set),
@@ -371,6 +464,8 @@ int main(void) {
       cmocka_unit_test(test_bad_refs),
       cmocka_unit_test(test_missing_and_empty),
       cmocka_unit_test(test_builtin_rules),
+      cmocka_unit_test(test_codes),
+      cmocka_unit_test(test_fr_dates),
   };
   int rc = cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
   emb_cleanup();

@@ -208,12 +208,48 @@ static void test_limits(void **state) {
   assert_int_equal(strlen(small), 7);
 }
 
+/* Random byte changes to a valid transaction never crash the parser, and
+ * every failure says why. */
+static void test_mutations(void **state) {
+  (void)state;
+  const char *base =
+      "{\"date\":\"2021-01-15\",\"from\":\"US\",\"to\":\"CN\",\"items\":[{"
+      "\"eccn\":\"3A090.c\",\"origin\":\"TW\",\"us_content_pct\":12.5,"
+      "\"direct_product_of_us_technology\":true}],\"parties\":[{\"role\":"
+      "\"end_user\",\"name\":\"SMIC\",\"country\":\"CN\"}],\"end_uses\":["
+      "\"military\"]}";
+  size_t n = strlen(base);
+  char buf[512];
+  uint64_t x = 88172645463325252ull;
+  static const char bytes[] = "{}[]\":,.-0129aeEnul \\\xff\xc3";
+  for (int round = 0; round < 5000; round++) {
+    memcpy(buf, base, n + 1);
+    int edits = 1 + round % 4;
+    for (int e = 0; e < edits; e++) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      buf[x % n] = bytes[(x >> 32) % (sizeof(bytes) - 1)];
+    }
+    char err[200] = "";
+    emb_txn *t = NULL;
+    emb_status st = emb_txn_parse(buf, n, err, sizeof(err), &t);
+    if (st == EMB_OK) {
+      assert_non_null(t);
+      assert_true(t->n_items >= 1);
+      emb_txn_free(t);
+    } else {
+      assert_null(t);
+      assert_true(strlen(err) > 0);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_full),
-      cmocka_unit_test(test_defaults),
-      cmocka_unit_test(test_bad),
-      cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_full),      cmocka_unit_test(test_defaults),
+      cmocka_unit_test(test_bad),       cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_mutations),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   emb_cleanup();

@@ -36,19 +36,10 @@ static inline void putc_(emb__jw *w, char c) {
   w->buf[w->len++] = c;
 }
 
-/* Bytes that go out as they are: printable ASCII but '"' and '\\'. */
-static const unsigned char plain[256] = {
-#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-    R16(0), R16(0), /* 0x00-0x1f */
-    1,      1,      0,      1,      1,      1,      1,      1,     1,
-    1,      1,      1,      1,      1,      1,      1, /* 0x20: '"' */
-    R16(1), R16(1),                                    /* 0x30-0x4f */
-    1,      1,      1,      1,      1,      1,      1,      1,     1,
-    1,      1,      1,      0,      1,      1,      1, /* 0x50: '\\' */
-    R16(1), R16(1),                                    /* 0x60-0x7f */
-    R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0)
-#undef R16
-};
+/* A byte that goes out as it is: printable ASCII but '"' and '\\'. */
+static inline int plain(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
 
 static void newline(emb__jw *w) {
   static const char spaces[] = "                                        ";
@@ -133,7 +124,7 @@ static void string(emb__jw *w, const char *s) {
   while (*p) {
     /* Runs of plain ASCII go in one copy. */
     const unsigned char *q = p;
-    while (plain[*q]) q++;
+    while (plain(*q)) q++;
     if (q > p) {
       put(w, (const char *)p, (size_t)(q - p));
       p = q;

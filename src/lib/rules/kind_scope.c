@@ -158,7 +158,7 @@ void emb__eval_country_chart(emb__ectx *c, const emb__rule *r) {
       q->missing = "referenced_provision";
       q->control = refers[k]->display;
       q->paragraph = refers[k]->paragraphs;
-      q->detail = refers[k]->note ? refers[k]->note : refers[k]->refer;
+      q->detail = refers[k]->note;
     }
     if (needs_row && !fired) no_row[n_no_row++] = i;
   }

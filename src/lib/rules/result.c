@@ -66,6 +66,16 @@ size_t emb_reason_summary(const emb_determination *d, const emb_reason *r,
   sbuf b = {buf, n, 0};
   if (n) buf[0] = '\0';
   items_phrase(&b, d, r);
+  if (r->outcome == EMB_CANNOT_DETERMINE &&
+      strcmp(r->missing, "referenced_provision") == 0) {
+    add(&b,
+        ": the ECCN's licence requirement %s refers to a provision the "
+        "rules do not decide",
+        r->control ? r->control : "");
+    if (r->detail) add(&b, " (%s)", r->detail);
+    add(&b, ": cannot be determined; read that provision.");
+    return b.len;
+  }
   if (r->outcome == EMB_CANNOT_DETERMINE) {
     add(&b, ": cannot be determined without \"%s\"", r->missing);
     if (r->detail) add(&b, " (%s)", r->detail);

@@ -486,9 +486,11 @@ int emb__txn_has_end_use(const struct emb_txn *t, const char *s);
 typedef struct emb__kind {
   const char *name;
   emb_status (*parse)(emb__pctx *c, json_t *params, void **out);
-  /* Licence rules run per regime after the subject phase; de_minimis and
-   * foreign_direct_product run in the subject phase (subject != NULL). */
+  /* Adds the rule's reasons for the current regime to c. */
   void (*eval)(emb__ectx *c, const emb__rule *r);
+  /* Non-zero for de_minimis and foreign_direct_product, which run first
+   * and decide whether each item is subject; the other (licence) rules
+   * then run on the subject items. */
   int subject_phase;
 } emb__kind;
 
