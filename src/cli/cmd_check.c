@@ -207,6 +207,10 @@ static void print_table(const emb_determination *d) {
            s->country ? " (" : "", s->country ? s->country : "",
            s->country ? ")" : "");
     int any = 0;
+    double best = -1; /* the engine counts only a party's best match */
+    for (size_t k = 0; k < s->n_hits; k++)
+      if (s->hits[k].match && s->hits[k].in_force && s->hits[k].score > best)
+        best = s->hits[k].score;
     for (size_t k = 0; k < s->n_hits; k++) {
       const emb_party_hit *h = &s->hits[k];
       if (!h->match) continue;
@@ -219,9 +223,11 @@ static void print_table(const emb_determination *d) {
                h->listed_from ? ", listed from " : ", listing date unknown",
                h->listed_from ? h->listed_from : "",
                h->in_force ? "" : " (not listed on that date)",
-               rule          ? "used by rule "
-               : h->in_force ? "no rule in force acts on this list"
-                             : "not counted",
+               rule ? "used by rule "
+               : !h->in_force ? "not counted"
+               : h->score < best - 1e-9
+                   ? "not used: the party matches another entry better"
+                   : "no rule in force acts on this list",
                rule ? rule : "");
       wrap("      match: ", 13, line);
     }
