@@ -192,7 +192,7 @@ static float collect_form(const emb_index *ix, emb__scratch *s,
     int64_t id = emb__tok_find(ix, q[i].text, q[i].len);
     if (id >= 0 && (ix->toks[id].post_n <= MAX_POSTINGS || distinctive <= 1))
       add_postings(ix, s, (uint32_t)id, q[i].weight);
-    if (typos && q[i].len >= 5 && is_ascii(q[i].text, q[i].len)) {
+    if (typos && q[i].len >= 4 && is_ascii(q[i].text, q[i].len)) {
       collect c = {.ix = ix, .s = s, .text = q[i].text, .len = q[i].len,
                    .w = q[i].weight};
       emb__tok_neighbours(ix, q[i].text, q[i].len, on_neighbour, &c);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #define MAX_CP 64
+#define SHORT_TYPO_SIM 0.8
 
 /* Decodes UTF-8 (already validated by the normaliser) into code points;
  * returns the count or -1 past MAX_CP. */
@@ -92,5 +93,6 @@ double emb__token_similarity(const char *a, size_t na, const char *b,
   if (d > budget) return 0.0;
   double s = 1.0 - 0.5 * (double)d / (double)longer;
   if (a[0] != b[0]) s -= 0.05;
+  if (shorter == 4 && s > SHORT_TYPO_SIM) s = SHORT_TYPO_SIM;
   return s;
 }
