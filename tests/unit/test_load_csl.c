@@ -135,7 +135,7 @@ static void test_mini_csv(void **state) {
   expect_diag(&d, "warning:4: end_date: not a date");
   expect_diag(&d, "warning:10: the header row is repeated");
   expect_diag(&d, "warning:11: expected 29 fields, found 3");
-  expect_diag(&d, "warning:12: the name is empty");
+  expect_diag(&d, "warning:12: the name column is empty");
   expect_diag(&d, "warning:14: unterminated quoted field");
   assert_int_equal(d.errors, 0);
 

@@ -103,7 +103,7 @@ static void test_mini(void **state) {
   expect_source(ls, 5, 3, 2);
   expect_diag(&d, "warning:3: Expiration_Date: not a date: \"13/45/2026\"");
   expect_diag(&d, "warning:4: expected 12 fields, found 3");
-  expect_diag(&d, "warning:6: the name is empty");
+  expect_diag(&d, "warning:6: the Name column is empty");
   assert_int_equal(d.warnings, 3);
 
   /* The fixture puts Country second: columns go by header name. */

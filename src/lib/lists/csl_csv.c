@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../../common/csv.h"
 #include "csl.h"
+#include "table.h"
 
 /* ---- Mapping shared with csl_json.c ---------------------------------- */
 
@@ -252,82 +252,26 @@ static const char *const col_names[C_COUNT] = {"_id",
                                                "ids"};
 
 /* The columns whose absence means the file is not the CSL. */
-static const col required[] = {C_SOURCE, C_ENTITY_NUMBER, C_NAME, C_ALT_NAMES};
+static const int required[] = {C_SOURCE, C_ENTITY_NUMBER, C_NAME, C_ALT_NAMES};
+/* The columns every row must fill. */
+static const int nonempty[] = {C_NAME, C_SOURCE};
 
 typedef struct csv_ctx {
   emb__src *s;
-  int idx[C_COUNT]; /* field index of each column, or -1 */
-  size_t n_cols;    /* fields in the header row */
   emb__csl_source_cache cache;
 } csv_ctx;
 
-static int header_eq(const emb__csv_field *f, const char *name) {
-  const char *p = f->p;
-  size_t n = f->len;
-  trim(&p, &n);
-  return strlen(name) == n && strncasecmp(p, name, n) == 0;
-}
-
-/* Maps header names to field indexes; returns the number of required
- * columns found. */
-static size_t map_header(const emb__csv_field *f, size_t n, int idx[C_COUNT]) {
-  for (size_t c = 0; c < C_COUNT; c++) idx[c] = -1;
-  for (size_t i = 0; i < n; i++)
-    for (size_t c = 0; c < C_COUNT; c++)
-      if (idx[c] < 0 && header_eq(&f[i], col_names[c])) idx[c] = (int)i;
-  size_t found = 0;
-  for (size_t r = 0; r < sizeof(required) / sizeof(required[0]); r++)
-    if (idx[required[r]] >= 0) found++;
-  return found;
-}
-
-static const size_t n_required = sizeof(required) / sizeof(required[0]);
-
-/* The value of column c in a row (empty when the file has no such
- * column). */
-static void get(const csv_ctx *x, const emb__csv_field *f, col c,
-                const char **p, size_t *n) {
-  if (x->idx[c] < 0) {
-    *p = "";
-    *n = 0;
-    return;
-  }
-  *p = f[x->idx[c]].p;
-  *n = f[x->idx[c]].len;
-  trim(p, n);
-}
-
-/* A row that repeats the header: its key columns hold their own names. */
-static int is_header_row(const csv_ctx *x, const emb__csv_field *f, size_t n) {
-  if (n != x->n_cols) return 0;
-  for (size_t r = 0; r < n_required; r++)
-    if (!header_eq(&f[x->idx[required[r]]], col_names[required[r]])) return 0;
-  return 1;
-}
-
-static int probe(const char *head, size_t n) {
-  emb__csv *r = emb__csv_new(head, n, ',');
-  if (r == NULL) return 0;
-  const emb__csv_field *f;
-  size_t nf;
-  long line;
-  int idx[C_COUNT];
-  int ok = emb__csv_next(r, &f, &nf, &line) == EMB__CSV_RECORD &&
-           map_header(f, nf, idx) == n_required;
-  emb__csv_free(r);
-  return ok;
-}
-
 /* Fills e from a row. On failure *bad_col names the column at fault. */
-static emb_status map_row(csv_ctx *x, emb_entity *e, const emb__csv_field *f,
+static emb_status map_row(void *ctx, const emb__table *t, emb_entity *e,
                           long line, const char **bad_col) {
+  csv_ctx *x = ctx;
   emb__src *s = x->s;
   const char *p;
   size_t n;
   emb_status st = EMB_OK;
 #define TRY(c, expr)             \
   do {                           \
-    get(x, f, (c), &p, &n);      \
+    emb__table_get(t, (c), &p, &n);      \
     st = (expr);                 \
     if (st != EMB_OK) {          \
       *bad_col = col_names[(c)]; \
@@ -335,21 +279,21 @@ static emb_status map_row(csv_ctx *x, emb_entity *e, const emb__csv_field *f,
     }                            \
   } while (0)
   TRY(C_SOURCE, emb__csl_set_source(s, e, &x->cache, p, n));
-  get(x, f, C_TYPE, &p, &n);
+  emb__table_get(t, C_TYPE, &p, &n);
   e->type = emb__csl_type(p, n);
   TRY(C_NAME, emb__src_add_name(s, e, p, n, EMB_NAME_PRIMARY));
   TRY(C_ALT_NAMES, emb__csl_add_names(s, e, p, n, EMB_NAME_ALIAS));
-  get(x, f, C_ENTITY_NUMBER, &p, &n);
+  emb__table_get(t, C_ENTITY_NUMBER, &p, &n);
   if (n > 0) {
     TRY(C_ENTITY_NUMBER, emb__src_set(s, &e->source_id, p, n));
   } else {
     /* A numeric _id is the row number, which changes between editions;
      * only the hash form identifies the entry. */
-    get(x, f, C_ID, &p, &n);
+    emb__table_get(t, C_ID, &p, &n);
     if (n > 0 && !emb__csl_is_number(p, n))
       TRY(C_ID, emb__src_set(s, &e->source_id, p, n));
   }
-  get(x, f, C_ADDRESSES, &p, &n);
+  emb__table_get(t, C_ADDRESSES, &p, &n);
   {
     const char *a;
     size_t an, pos = 0;
@@ -382,78 +326,26 @@ static emb_status map_row(csv_ctx *x, emb_entity *e, const emb__csv_field *f,
   return st;
 }
 
-/* Turns one data row into an entity, or reports it bad. Returns only
- * EMB_OK or EMB_ENOMEM. */
-static emb_status load_row(csv_ctx *x, const emb__csv_field *f, size_t n,
-                           long line) {
-  emb__src *s = x->s;
-  emb__src_row(s);
-  if (n != x->n_cols) {
-    emb__src_bad_row(s, line,
-                     "expected %zu fields, found %zu (row cut off "
-                     "or malformed)",
-                     x->n_cols, n);
-    return EMB_OK;
-  }
-  const char *p;
-  size_t len;
-  get(x, f, C_NAME, &p, &len);
-  if (len == 0) {
-    emb__src_bad_row(s, line, "the name is empty");
-    return EMB_OK;
-  }
-  get(x, f, C_SOURCE, &p, &len);
-  if (len == 0) {
-    emb__src_bad_row(s, line, "the source is empty");
-    return EMB_OK;
-  }
-  emb_entity *e = emb__src_entity_new(s);
-  if (e == NULL) return EMB_ENOMEM;
-  const char *bad_col = "";
-  emb_status st = map_row(x, e, f, line, &bad_col);
-  if (st == EMB_OK) return EMB_OK;
-  emb__src_drop_last(s);
-  if (st == EMB_ENOMEM) return st;
-  emb__src_bad_row(s, line, "%s: %s", bad_col, emb_strerror(st));
-  return EMB_OK;
+static const emb__table_spec spec = {
+    .source_name = "US Consolidated Screening List",
+    .sep = ',',
+    .columns = col_names,
+    .n_columns = C_COUNT,
+    .required = required,
+    .n_required = sizeof(required) / sizeof(required[0]),
+    .header_desc = "a CSL header (source, entity_number, name, alt_names)",
+    .nonempty = nonempty,
+    .n_nonempty = sizeof(nonempty) / sizeof(nonempty[0]),
+    .map_row = map_row,
+};
+
+static int probe(const char *head, size_t n) {
+  return emb__table_probe(&spec, head, n);
 }
 
 static emb_status load(emb__src *s, const char *data, size_t len) {
-  emb_status st = emb__src_set_name(s, "US Consolidated Screening List");
-  if (st != EMB_OK) return st;
-  emb__csv *r = emb__csv_new(data, len, ',');
-  if (r == NULL) return EMB_ENOMEM;
   csv_ctx x = {.s = s};
-  const emb__csv_field *f;
-  size_t n;
-  long line;
-  emb__csv_result res = emb__csv_next(r, &f, &n, &line);
-  if (res != EMB__CSV_RECORD || map_header(f, n, x.idx) != n_required) {
-    emb__src_fail(s,
-                  "the first row is not a CSL header (source, "
-                  "entity_number, name, alt_names)");
-    emb__csv_free(r);
-    return EMB_EFORMAT;
-  }
-  x.n_cols = n;
-  int warned_header = 0;
-  while (st == EMB_OK &&
-         (res = emb__csv_next(r, &f, &n, &line)) != EMB__CSV_END) {
-    if (res == EMB__CSV_BAD) {
-      emb__src_row(s);
-      emb__src_bad_row(s, line, "%s", emb__csv_error(r));
-      continue;
-    }
-    if (is_header_row(&x, f, n)) {
-      if (!warned_header)
-        emb__src_warn(s, line, "the header row is repeated; skipped");
-      warned_header = 1;
-      continue;
-    }
-    st = load_row(&x, f, n, line);
-  }
-  emb__csv_free(r);
-  return st;
+  return emb__table_load(&spec, s, data, len, &x);
 }
 
 const emb__format emb__fmt_csl_csv = {"csl-csv", probe, load};
