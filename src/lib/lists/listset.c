@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../../common/utf8.h"
+#include "../../common/hash.h"
 #include "../../common/vec.h"
 #include "../text/country.h"
 #include "listset_internal.h"
@@ -332,18 +333,13 @@ emb__arena *emb__src_arena(emb__src *s) { return &s->ls->arena; }
 /* FNV-1a over the lower-cased primary name and first country: a stable key
  * for sources that give their entries no number of their own. */
 static uint64_t name_key(const emb_entity *e) {
-  uint64_t h = 0xcbf29ce484222325ull;
+  uint64_t h = EMB__FNV_OFFSET;
   for (const unsigned char *p = (const unsigned char *)e->names[0].text; *p;
-       p++) {
-    h ^= (uint64_t)tolower(*p);
-    h *= 0x100000001b3ull;
-  }
-  if (e->n_countries) {
-    for (const char *p = e->countries[0]; *p; p++) {
-      h ^= (uint64_t)(unsigned char)*p;
-      h *= 0x100000001b3ull;
-    }
-  }
+       p++)
+    h = emb__hash_step(h, (unsigned char)tolower(*p));
+  if (e->n_countries)
+    for (const char *p = e->countries[0]; *p; p++)
+      h = emb__hash_step(h, (unsigned char)*p);
   return h;
 }
 
@@ -371,22 +367,13 @@ emb_status emb__src_commit(emb__src *s) {
   return EMB_OK;
 }
 
-static uint64_t str_hash(const char *p) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (; *p; p++) {
-    h ^= (uint64_t)(unsigned char)*p;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
 emb_status emb__listset_index_ids(emb_listset *ls) {
   size_t cap = 16;
   while (cap < ls->n_ents * 2) cap *= 2;
   const emb_entity **t = calloc(cap, sizeof(*t));
   if (t == NULL) return EMB_ENOMEM;
   for (size_t i = 0; i < ls->n_ents; i++) {
-    size_t j = str_hash(ls->ents[i]->id) & (cap - 1);
+    size_t j = emb__hash_str(ls->ents[i]->id) & (cap - 1);
     while (t[j] && strcmp(t[j]->id, ls->ents[i]->id) != 0) j = (j + 1) & (cap - 1);
     if (t[j] == NULL) t[j] = ls->ents[i]; /* the first of equal ids wins */
   }
@@ -414,7 +401,7 @@ const emb_entity *emb_listset_entity(const emb_listset *ls, size_t i) {
 
 const emb_entity *emb_listset_find(const emb_listset *ls, const char *id) {
   if (ls->by_id == NULL || id == NULL) return NULL;
-  size_t j = str_hash(id) & (ls->by_id_cap - 1);
+  size_t j = emb__hash_str(id) & (ls->by_id_cap - 1);
   while (ls->by_id[j]) {
     if (strcmp(ls->by_id[j]->id, id) == 0) return ls->by_id[j];
     j = (j + 1) & (ls->by_id_cap - 1);

@@ -5,24 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/hash.h"
 #include "../../common/vec.h"
 #include "index_internal.h"
 #include "similarity.h"
 
 #define MAX_KEY 96 /* bytes of a join or acronym key */
 
-static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 0x100000001b3ull;
-  }
-  return h ^ (h >> 29);
-}
-
 int64_t emb__tok_find(const emb_index *ix, const char *text, size_t len) {
   if (ix == NULL || ix->tok_cap == 0) return -1;
-  size_t mask = ix->tok_cap - 1, j = hash_bytes(text, len) & mask;
+  size_t mask = ix->tok_cap - 1, j = emb__hash_bytes(text, len) & mask;
   for (uint32_t id; (id = ix->tok_table[j]) != 0; j = (j + 1) & mask) {
     const emb__tok *t = &ix->toks[id - 1];
     if (t->len == len && memcmp(ix->chars + t->text_off, text, len) == 0)
@@ -37,7 +29,7 @@ static emb_status grow_table(emb_index *ix) {
   if (t == NULL) return EMB_ENOMEM;
   for (size_t i = 0; i < ix->ntoks; i++) {
     const emb__tok *k = &ix->toks[i];
-    size_t j = hash_bytes(ix->chars + k->text_off, k->len) & (cap - 1);
+    size_t j = emb__hash_bytes(ix->chars + k->text_off, k->len) & (cap - 1);
     while (t[j]) j = (j + 1) & (cap - 1);
     t[j] = (uint32_t)i + 1;
   }
@@ -80,7 +72,7 @@ static int64_t intern(emb_index *ix, const char *text, size_t len,
   memcpy(ix->chars + ix->chars_len, text, len);
   ix->chars[ix->chars_len + len] = '\0';
   ix->chars_len += len + 1;
-  size_t mask = ix->tok_cap - 1, j = hash_bytes(text, len) & mask;
+  size_t mask = ix->tok_cap - 1, j = emb__hash_bytes(text, len) & mask;
   while (ix->tok_table[j]) j = (j + 1) & mask;
   ix->tok_table[j] = (uint32_t)ix->ntoks;
   return (int64_t)ix->ntoks - 1;
@@ -267,11 +259,11 @@ static emb_status build_deletions(emb_index *ix) {
     const emb__tok *t = &ix->toks[i];
     const char *s = ix->chars + t->text_off;
     if (!del_eligible(t, s)) continue;
-    del_insert(ix, hash_bytes(s, t->len), (uint32_t)i);
+    del_insert(ix, emb__hash_bytes(s, t->len), (uint32_t)i);
     for (size_t d = 0; d < t->len; d++) {
       memcpy(buf, s, d);
       memcpy(buf + d, s + d + 1, t->len - d - 1);
-      del_insert(ix, hash_bytes(buf, t->len - 1u), (uint32_t)i);
+      del_insert(ix, emb__hash_bytes(buf, t->len - 1u), (uint32_t)i);
     }
   }
   return EMB_OK;
@@ -288,11 +280,11 @@ void emb__tok_neighbours(const emb_index *ix, const char *text, size_t len,
                          void (*fn)(void *ud, uint32_t tok), void *ud) {
   if (ix->del_cap == 0 || len < 4 || len > 41) return;
   char buf[64];
-  del_lookup(ix, hash_bytes(text, len), fn, ud);
+  del_lookup(ix, emb__hash_bytes(text, len), fn, ud);
   for (size_t d = 0; d < len; d++) {
     memcpy(buf, text, d);
     memcpy(buf + d, text + d + 1, len - d - 1);
-    del_lookup(ix, hash_bytes(buf, len - 1), fn, ud);
+    del_lookup(ix, emb__hash_bytes(buf, len - 1), fn, ud);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/hash.h"
 #include "rules_internal.h"
 
 #define MAX_PACK_FILE ((size_t)16 * 1024 * 1024)
@@ -46,17 +47,8 @@ typedef struct id_set {
   size_t cap, n;
 } id_set;
 
-static uint64_t hash_str(const char *p) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (; *p; p++) {
-    h ^= (uint64_t)(unsigned char)*p;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
 static id_slot *id_find(id_set *s, const char *id) {
-  size_t j = (size_t)hash_str(id) & (s->cap - 1);
+  size_t j = (size_t)emb__hash_str(id) & (s->cap - 1);
   while (s->slots[j].id && strcmp(s->slots[j].id, id) != 0)
     j = (j + 1) & (s->cap - 1);
   return &s->slots[j];

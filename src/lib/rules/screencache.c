@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/hash.h"
 #include "rules_internal.h"
 
 #define DEFAULT_CAPACITY 4096
@@ -79,15 +80,6 @@ void emb__cache_begin(emb_check_cache *c, const emb_ruleset *rs,
   c->gen++;
 }
 
-static uint64_t hash_name(const char *p, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (uint64_t)(unsigned char)p[i];
-    h *= 0x100000001b3ull;
-  }
-  return h ^ (h >> 29);
-}
-
 /* Screens a name now. */
 static emb_status screen(const emb_ruleset *rs, const emb_index *ix,
                          const char *name, size_t len, uint64_t hash,
@@ -138,7 +130,7 @@ static emb_status screen(const emb_ruleset *rs, const emb_index *ix,
 emb_status emb__scr_get(emb_check_cache *c, const emb_ruleset *rs,
                         const emb_index *ix, const char *name, size_t len,
                         emb__scr **out) {
-  uint64_t h = hash_name(name, len);
+  uint64_t h = emb__hash_bytes(name, len);
   if (c == NULL) return screen(rs, ix, name, len, h, out);
   emb__scr **set = &c->slots[(h * WAYS) & (c->cap - 1)];
   emb__scr **victim = NULL;
