@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../../common/arena.h"
+#include "../../common/lines.h"
 #include "embargo/check.h"
 #include "embargo/rules.h"
 
@@ -291,16 +292,6 @@ emb_status emb__ref_load(emb_ruleset *rs, const char *dir,
 emb_status emb__read_file(const char *path, size_t max, char **data,
                           size_t *len, char hex[65]);
 
-/* Iterates over the lines of a buffer (LF or CRLF; a UTF-8 BOM skipped). */
-typedef struct emb__lines {
-  const char *data;
-  size_t len, pos;
-  long line;
-} emb__lines;
-void emb__lines_init(emb__lines *it, const char *data, size_t len);
-int emb__lines_next(emb__lines *it, const char **p, size_t *n);
-/* A blank line or a "//" comment. */
-int emb__line_skipped(const char *p, size_t n);
 /* The 1-based line of the first occurrence of "needle" (with quotes) in
  * text, or 0. For messages about JSON files, whose values have no line. */
 long emb__line_of_key(const char *text, const char *needle);
