@@ -10,7 +10,6 @@
  * with cons_add/cons_alt/cons_comments): the structure says which part a
  * file is, the cons_ prefix which group.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 
 #include "../../common/sha256.h"
 #include "../../common/vec.h"
+#include "../../common/walk.h"
 #include "embargo/rules.h"
 #include "listset_internal.h"
 
@@ -46,38 +46,16 @@ typedef struct ofac_group {
   file_buf parts[5];
 } ofac_group;
 
-/* A directory or file already walked or loaded, by identity rather than
- * path: symbolic links can reach one directory by endless paths (a link
- * to "." or ".."), and one file by several. */
-typedef struct seen_id {
-  dev_t dev;
-  ino_t ino;
-} seen_id;
-
 typedef struct loader {
   emb_listset *ls;
   const emb_load_opts *opts;
   ofac_group *groups;
   size_t n_groups;
-  seen_id *seen;
-  size_t n_seen;
+  emb__walk walk; /* files and directories visited, by identity */
   int failed; /* a file was rejected */
   emb_status first_error;
 } loader;
 
-/* Records sb's identity. Returns 1 if it was new, 0 if it was seen
- * before, -1 on out of memory. */
-static int first_visit(loader *L, const struct stat *sb) {
-  for (size_t i = 0; i < L->n_seen; i++)
-    if (L->seen[i].dev == sb->st_dev && L->seen[i].ino == sb->st_ino) return 0;
-  void *v = L->seen;
-  seen_id *slot = emb__vec_push(&v, &L->n_seen, sizeof(*slot));
-  if (slot == NULL) return -1;
-  L->seen = v;
-  slot->dev = sb->st_dev;
-  slot->ino = sb->st_ino;
-  return 1;
-}
 
 static void diag(loader *L, const char *sev, const char *path, long line,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -257,61 +235,12 @@ static emb_status load_file(loader *L, const char *path, int explicit_file) {
   return EMB_OK;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+static emb_status walk_file(void *ud, const char *path) {
+  return load_file(ud, path, 0);
 }
 
-/* Walks a directory in sorted order so loads are deterministic. */
-static emb_status walk(loader *L, const char *dir, int depth) {
-  if (depth > 32) return EMB_OK;
-  DIR *d = opendir(dir);
-  if (d == NULL) {
-    reject(L, dir, EMB_EIO, strerror(errno));
-    return EMB_OK;
-  }
-  char **names = NULL;
-  size_t n = 0;
-  emb_status st = EMB_OK;
-  struct dirent *de;
-  while ((de = readdir(d)) != NULL) {
-    if (de->d_name[0] == '.') continue; /* hidden files, . and .. */
-    void *v = names;
-    char **slot = emb__vec_push(&v, &n, sizeof(*slot));
-    if (slot == NULL || (*slot = strdup(de->d_name)) == NULL) {
-      if (slot) n--;
-      names = v;
-      st = EMB_ENOMEM;
-      break;
-    }
-    names = v;
-  }
-  closedir(d);
-  if (st == EMB_OK) qsort(names, n, sizeof(*names), cmp_str);
-  for (size_t i = 0; i < n && st == EMB_OK; i++) {
-    size_t plen = strlen(dir) + strlen(names[i]) + 2;
-    char *p = malloc(plen);
-    if (p == NULL) {
-      st = EMB_ENOMEM;
-      break;
-    }
-    snprintf(p, plen, "%s/%s", dir, names[i]);
-    struct stat sb;
-    if (stat(p, &sb) == 0 && (S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode))) {
-      /* Without this, a link to "." or ".." makes the walk exponential in
-       * the depth limit, and a linked file would load twice. */
-      int fresh = first_visit(L, &sb);
-      if (fresh < 0)
-        st = EMB_ENOMEM;
-      else if (fresh && S_ISDIR(sb.st_mode))
-        st = walk(L, p, depth + 1);
-      else if (fresh)
-        st = load_file(L, p, 0);
-    }
-    free(p);
-  }
-  for (size_t i = 0; i < n; i++) free(names[i]);
-  free(names);
-  return st;
+static void walk_error(void *ud, const char *path, int err) {
+  reject(ud, path, EMB_EIO, strerror(err));
 }
 
 static emb_status load_ofac_groups(loader *L) {
@@ -373,16 +302,17 @@ emb_status emb_listset_load(const char *const *paths, size_t n_paths,
       continue;
     }
     /* A path given twice, or inside a directory given too, loads once. */
-    int fresh = first_visit(&L, &sb);
+    int fresh = emb__walk_first_visit(&L.walk, &sb);
     if (fresh < 0)
       st = EMB_ENOMEM;
     else if (fresh)
-      st = S_ISDIR(sb.st_mode) ? walk(&L, paths[i], 0)
+      st = S_ISDIR(sb.st_mode) ? emb__walk_dir(&L.walk, paths[i], NULL,
+                                               walk_file, walk_error, &L)
                                : load_file(&L, paths[i], 1);
   }
   if (st == EMB_OK) st = load_ofac_groups(&L);
   free_groups(&L);
-  free(L.seen);
+  emb__walk_free(&L.walk);
   if (st == EMB_OK && L.failed && opts && opts->strict) st = L.first_error;
   if (st == EMB_OK && ls->n_ents == 0) st = L.failed ? L.first_error : EMB_EEMPTY;
   if (st == EMB_OK) st = emb__listset_index_ids(ls);

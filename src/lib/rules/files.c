@@ -1,6 +1,5 @@
 /* Files of a rules directory: reading them whole with their hash, cutting
  * them into lines, and finding the rule packs. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,11 +7,12 @@
 #include <sys/stat.h>
 
 #include "../../common/sha256.h"
+#include "../../common/vec.h"
+#include "../../common/walk.h"
 #include "rules_internal.h"
 
-/* At most this many packs and this deep a directory tree. */
+/* At most this many packs (the tree's depth is bounded by the walk). */
 #define MAX_PACKS 4096
-#define MAX_DEPTH 8
 
 emb_status emb__read_file(const char *path, size_t max, char **data,
                           size_t *len, char hex[65]) {
@@ -69,85 +69,34 @@ long emb__line_of_key(const char *text, const char *needle) {
   return 0;
 }
 
-/* A directory or file by identity: symbolic links can reach one directory
- * by endless paths (a link to ".."), and one pack by several. */
-typedef struct file_id {
-  dev_t dev;
-  ino_t ino;
-} file_id;
-
-typedef struct walk {
+typedef struct packs {
   char **paths;
   size_t n;
-  const char *skip;
-  file_id *seen;
-  size_t n_seen, cap_seen;
-  emb_status st;
-} walk;
+  emb_status dir_error; /* a directory that could not be read */
+} packs;
 
-/* 1 when sb was not seen before (and is now), 0 when it was. */
-static int first_visit(walk *w, const struct stat *sb) {
-  for (size_t i = 0; i < w->n_seen; i++)
-    if (w->seen[i].dev == sb->st_dev && w->seen[i].ino == sb->st_ino) return 0;
-  if (w->n_seen == w->cap_seen) {
-    size_t cap = w->cap_seen ? w->cap_seen * 2 : 32;
-    file_id *ns = realloc(w->seen, cap * sizeof(*ns));
-    if (ns == NULL) {
-      w->st = EMB_ENOMEM;
-      return 0;
-    }
-    w->seen = ns;
-    w->cap_seen = cap;
+/* Collects the rule packs: regular files named *.jsonl. */
+static emb_status on_file(void *ud, const char *path) {
+  packs *w = ud;
+  size_t len = strlen(path);
+  if (len <= 6 || strcmp(path + len - 6, ".jsonl") != 0) return EMB_OK;
+  if (w->n == MAX_PACKS) return EMB_ETOOBIG;
+  void *v = w->paths;
+  char **slot = emb__vec_push(&v, &w->n, sizeof(*slot));
+  if (slot == NULL) return EMB_ENOMEM;
+  w->paths = v;
+  if ((*slot = strdup(path)) == NULL) {
+    w->n--;
+    return EMB_ENOMEM;
   }
-  w->seen[w->n_seen++] = (file_id){sb->st_dev, sb->st_ino};
-  return 1;
+  return EMB_OK;
 }
 
-static void add_path(walk *w, const char *path) {
-  if (w->n == MAX_PACKS) {
-    w->st = EMB_ETOOBIG;
-    return;
-  }
-  if ((w->n & (w->n - 1)) == 0) {
-    size_t cap = w->n ? w->n * 2 : 16;
-    char **np = realloc(w->paths, cap * sizeof(*np));
-    if (np == NULL) {
-      w->st = EMB_ENOMEM;
-      return;
-    }
-    w->paths = np;
-  }
-  w->paths[w->n] = strdup(path);
-  if (w->paths[w->n] == NULL)
-    w->st = EMB_ENOMEM;
-  else
-    w->n++;
-}
-
-static void walk_dir(walk *w, const char *dir, int depth) {
-  if (depth > MAX_DEPTH) return;
-  DIR *d = opendir(dir);
-  if (d == NULL) {
-    w->st = errno == ENOENT ? EMB_ENOTFOUND : EMB_EIO;
-    return;
-  }
-  struct dirent *de;
-  while (w->st == EMB_OK && (de = readdir(d)) != NULL) {
-    if (de->d_name[0] == '.') continue;
-    char path[4096];
-    int k = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-    if (k < 0 || (size_t)k >= sizeof(path)) continue;
-    if (strcmp(path, w->skip) == 0) continue;
-    struct stat sb;
-    if (stat(path, &sb) != 0 || !first_visit(w, &sb)) continue;
-    size_t len = strlen(de->d_name);
-    if (S_ISDIR(sb.st_mode))
-      walk_dir(w, path, depth + 1);
-    else if (S_ISREG(sb.st_mode) && len > 6 &&
-             strcmp(de->d_name + len - 6, ".jsonl") == 0)
-      add_path(w, path);
-  }
-  closedir(d);
+static void on_error(void *ud, const char *path, int err) {
+  (void)path;
+  packs *w = ud;
+  if (w->dir_error == EMB_OK)
+    w->dir_error = err == ENOENT ? EMB_ENOTFOUND : EMB_EIO;
 }
 
 static int cmp_path(const void *a, const void *b) {
@@ -156,15 +105,20 @@ static int cmp_path(const void *a, const void *b) {
 
 emb_status emb__find_packs(const char *dir, const char *skip, char ***paths,
                            size_t *n) {
-  walk w = {NULL, 0, skip, NULL, 0, 0, EMB_OK};
+  packs w = {NULL, 0, EMB_OK};
+  emb__walk walk = {0};
   struct stat sb;
-  if (stat(dir, &sb) == 0) first_visit(&w, &sb);
-  walk_dir(&w, dir, 0);
-  free(w.seen);
-  if (w.st != EMB_OK) {
+  if (stat(dir, &sb) == 0 && emb__walk_first_visit(&walk, &sb) < 0) {
+    emb__walk_free(&walk);
+    return EMB_ENOMEM;
+  }
+  emb_status st = emb__walk_dir(&walk, dir, skip, on_file, on_error, &w);
+  emb__walk_free(&walk);
+  if (st == EMB_OK) st = w.dir_error;
+  if (st != EMB_OK) {
     for (size_t i = 0; i < w.n; i++) free(w.paths[i]);
     free(w.paths);
-    return w.st;
+    return st;
   }
   if (w.n) qsort(w.paths, w.n, sizeof(*w.paths), cmp_path);
   *paths = w.paths;
