@@ -124,6 +124,14 @@ typedef struct emb_reason {
   const char *note;         /* a note of the rule (e.g. a duty), or NULL */
   int verified;             /* 0 when the rule is marked unverified */
   const char *remarks;      /* the rule's remarks, or NULL */
+  /* A listed-party rule with entry terms: which terms of the entry it
+   * applied. "current" (the entry's top-level terms), or "history
+   * FROM..UNTIL" (UNTIL "open" when the record has none) when a dated
+   * record of the entry (terms, below) was in force on the date; then
+   * policy and requirement are the record's and the citation ends with
+   * the record's. NULL for other rules. */
+  const char *terms_basis;
+  const emb_terms *terms; /* the record applied, or NULL */
 } emb_reason;
 
 /* The outcome of one regime. */

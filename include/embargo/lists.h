@@ -42,6 +42,25 @@ typedef struct emb_relation {
   double share;          /* ownership share in percent, or -1 if unknown */
 } emb_relation;
 
+/* One dated record of an entry's licence terms: what its licence
+ * requirement, review policy and footnotes were between two dates, for an
+ * entry whose terms were later revised (e.g. an Entity List entry
+ * rewritten by a later rule). The entity's top-level terms are the
+ * current ones; a record replaces them on the days it covers. Read-only;
+ * strings and the footnote vector live in the list set (borrowed, valid
+ * until emb_listset_free()). */
+typedef struct emb_terms {
+  const char *from;  /* YYYY-MM-DD, first day in force; never NULL */
+  const char *until; /* YYYY-MM-DD, last day in force, or NULL (open) */
+  const char *license_requirement; /* or NULL */
+  const char *license_policy;      /* or NULL */
+  const char *const *footnotes;    /* in force then; none when n is 0 */
+  size_t n_footnotes;
+  const char *citation; /* where the record's wording comes from */
+  const char *remarks;  /* or NULL; "UNVERIFIED: ..." when not verified */
+  int verified;         /* 0 when the wording is marked unverified */
+} emb_terms;
+
 typedef struct emb_entity {
   const char *id;        /* stable id, "LIST:key"; never NULL */
   const char *list;      /* short list code: EL, MEU, UVL, DPL, SDN, ... */
@@ -71,6 +90,10 @@ typedef struct emb_entity {
   const char *remarks;
   const char *source_url;
   size_t source_index; /* index of the source file (emb_listset_source) */
+  /* Earlier licence terms, in date order, not overlapping; n_terms is 0
+   * when the source gives no history. Owned by the list set. */
+  const emb_terms *terms;
+  size_t n_terms;
 } emb_entity;
 
 /* One loaded source file (or, for OFAC, one group of joined files). */
@@ -127,6 +150,12 @@ EMB_API const emb_entity *emb_listset_find(const emb_listset *ls,
 EMB_API size_t emb_listset_source_count(const emb_listset *ls);
 EMB_API const emb_source_info *emb_listset_source(const emb_listset *ls,
                                                   size_t i);
+
+/* The history record of e in force on date (YYYY-MM-DD), or NULL when
+ * none covers it (or date is NULL): then e's top-level terms apply.
+ * Borrowed from the list set. */
+EMB_API const emb_terms *emb_entity_terms_at(const emb_entity *e,
+                                             const char *date);
 
 EMB_API const char *emb_entity_type_name(emb_entity_type t);
 /* Parses "organization", "person", "vessel", "aircraft" (also "entity",

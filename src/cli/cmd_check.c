@@ -141,6 +141,23 @@ static void print_reason(const emb_determination *d, const emb_reason *r,
   if (r->citation) wrap("      Citation:   ", 18, r->citation);
   if (r->requirement) wrap("      Requirement: ", 18, r->requirement);
   if (r->policy) wrap("      Policy:     ", 18, r->policy);
+  if (r->terms) {
+    /* The entry's terms of the date differ from today's: say which
+     * period they are from, so that nobody takes them for current. */
+    char terms[300];
+    snprintf(terms, sizeof(terms),
+             "as in force %s to %s (a dated record of the entry's "
+             "history; its current terms differ)",
+             r->terms->from, r->terms->until ? r->terms->until : "today");
+    wrap("      Terms:      ", 18, terms);
+    if (!r->terms->verified)
+      wrap("      Caution:    ", 18,
+           r->terms->remarks ? r->terms->remarks
+                             : "these terms are not verified against the "
+                               "primary text");
+  } else if (r->terms_basis) {
+    wrap("      Terms:      ", 18, "the entry's current terms");
+  }
   if (r->outcome != EMB_CANNOT_DETERMINE &&
       r->outcome != EMB_NO_LICENSE_REQUIRED) {
     char ex[300] = "";

@@ -116,6 +116,31 @@ json_t *cli_explain_json(const emb_explain *ex, double threshold) {
   return j;
 }
 
+/* The entry's earlier licence terms (docs/entity-format.md), so that a
+ * reader of a screening result sees that today's terms are not the only
+ * ones the entry has had. */
+static json_t *terms_json(const emb_entity *e) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < e->n_terms; i++) {
+    const emb_terms *t = &e->terms[i];
+    json_t *o = json_object();
+    json_object_set_new(o, "from", json_string(t->from));
+    json_object_set_new(o, "until", str_or_null(t->until));
+    if (t->license_requirement)
+      json_object_set_new(o, "license_requirement",
+                          json_string(t->license_requirement));
+    if (t->license_policy)
+      json_object_set_new(o, "license_policy", json_string(t->license_policy));
+    json_object_set_new(o, "footnotes",
+                        str_array(t->footnotes, t->n_footnotes));
+    json_object_set_new(o, "citation", str_or_null(t->citation));
+    if (!t->verified) json_object_set_new(o, "verified", json_false());
+    if (t->remarks) json_object_set_new(o, "remarks", json_string(t->remarks));
+    json_array_append_new(a, o);
+  }
+  return a;
+}
+
 json_t *cli_hit_json(const emb_hit *h, double threshold) {
   const emb_entity *e = h->entity;
   json_t *j = json_object();
@@ -140,6 +165,7 @@ json_t *cli_hit_json(const emb_hit *h, double threshold) {
   if (e->citation) json_object_set_new(j, "citation", json_string(e->citation));
   if (e->n_footnotes)
     json_object_set_new(j, "footnotes", str_array(e->footnotes, e->n_footnotes));
+  if (e->n_terms) json_object_set_new(j, "terms", terms_json(e));
   json_object_set_new(j, "explain", cli_explain_json(&h->explain, threshold));
   return j;
 }

@@ -43,10 +43,22 @@ check 0 '{"date":"2020-10-15","from":"US","to":"CN","items":[{"eccn":"EAR99","or
 jq_true '.overall == "no_license_required"'
 
 # 4. EAR99 to SMIC on 2021-01-15: Entity List (85 FR 83416, effective
-#    2020-12-18), all items subject to the EAR, with the entry's policy.
+#    2020-12-18), all items subject to the EAR, with the entry's policy as
+#    it was then (the Dec 2020 terms, recorded in the entry's history and
+#    marked unverified: secondary sources only), not today's.
 check 1 '{"date":"2021-01-15","from":"US","to":"CN","items":[{"eccn":"EAR99","origin":"US"}],"parties":['"$SMIC"']}'
 has_rule ear-744.11-entity-list license_required
 jq_true '[.regimes[0].reasons[] | select(.rule == "ear-744.11-entity-list")][0] | (.policy | test("Presumption of denial")) and (.parties[0].entity_id == "EL:smic") and (.parties[0].listed_from == "2020-12-18") and (.citation | test("744.11"))'
+jq_true '[.regimes[0].reasons[] | select(.rule == "ear-744.11-entity-list")][0] | (.policy | test("10 nanometers and below")) and (.policy | test("case-by-case review for all other items")) and .terms_basis == "history 2020-12-18..2024-12-01" and (.citation | test("85 FR 83416")) and .terms_verified == false and (.parties[0].footnotes == null)'
+# The same shipment on 2025-03-01: the entry's current terms (revised by
+# 89 FR 96837, effective 2024-12-02), with footnote 5.
+check 1 '{"date":"2025-03-01","from":"US","to":"CN","items":[{"eccn":"EAR99","origin":"US"}],"parties":['"$SMIC"']}'
+jq_true '[.regimes[0].reasons[] | select(.rule == "ear-744.11-entity-list")][0] | (.policy | test("^Presumption of denial for all items")) and (.policy | test("10 nanometers") | not) and .terms_basis == "current" and (.parties[0].footnotes | index("5") != null)'
+# The table says which terms it shows.
+printf '%s\n' '{"date":"2021-01-15","from":"US","to":"CN","items":[{"eccn":"EAR99","origin":"US"}],"parties":['"$SMIC"']}' >"$TMP/t4.json"
+expect_rc 1 $E check "$TMP/t4.json"
+grep -q "Terms: *as in force 2020-12-18 to 2024-12-01" "$TMP/out" || fail "table: no terms basis"
+grep -q "10 nanometers and below" "$TMP/out" || fail "table: not the Dec 2020 policy"
 # --as-of moves the date back before the listing.
 check 0 '{"date":"2021-01-15","from":"US","to":"CN","items":[{"eccn":"EAR99","origin":"US"}],"parties":['"$SMIC"']}' --as-of 2020-09-01
 jq_true '.as_of == "2020-09-01" and .as_of_source == "as_of"'

@@ -103,6 +103,9 @@ typedef struct check_case {
 #define HUAWEI                                                  \
   "{\"role\":\"end_user\",\"name\":\"Huawei Technologies Co., " \
   "Ltd.\",\"country\":\"CN\"}"
+#define KAPPA                                                      \
+  "{\"role\":\"end_user\",\"name\":\"Kappa Late Footnote Devices " \
+  "Limited\",\"country\":\"CN\"}"
 #define ITEM(eccn) "{\"eccn\":\"" eccn "\",\"origin\":\"US\"}"
 #define TW_CHIP(extra) \
   "{\"eccn\":\"3A001\",\"origin\":\"TW\",\"us_content_pct\":0" extra "}"
@@ -310,6 +313,19 @@ static const check_case cases[] = {
      US_CN("2021-01-15", ITEM("EAR99") "," ITEM("3A001"), SMIC), NULL,
      EMB_LICENSE_REQUIRED, "fx-chart:license_required fx-el:license_required",
      "1,1"},
+    /* Footnote-based rules read the footnotes in force on the date: the
+     * fixture entry got footnote 1 only from 2022 (its history says). */
+    {"late-footnote-2021",
+     FROM_TW("2021-06-01", TW_CHIP(",\"direct_product_of_us_technology\":true"),
+             KAPPA),
+     NULL, EMB_NO_LICENSE_REQUIRED, "", "0"},
+    {"late-footnote-2022",
+     FROM_TW("2022-06-01", TW_CHIP(",\"direct_product_of_us_technology\":true"),
+             KAPPA),
+     NULL, EMB_LICENSE_REQUIRED,
+     "fx-fdp-aug:license_required fx-chart:license_required "
+     "fx-el:license_required",
+     "1"},
     /* Cannot be determined for one item, licence required for another:
      * the stricter wins. */
     {"mixed-items", US_CN("2024-01-10", ITEM("4A999") "," ITEM("3A001"), ""),
@@ -352,12 +368,16 @@ static void test_entity_list_reason(void **state) {
   const emb_reason *r = find_reason(d, "fx-el");
   assert_non_null(r);
   assert_string_equal(r->kind, "listed_party");
-  assert_string_equal(r->citation, "15 CFR 744.11");
-  /* The entry's own terms (use_entry_terms). */
+  /* The entry's own terms (use_entry_terms) as they were on the date: a
+   * record of its history, whose citation follows the rule's. */
+  assert_string_equal(r->citation, "15 CFR 744.11; 85 FR 83420");
   assert_string_equal(r->policy,
                       "Presumption of denial for items uniquely required for "
                       "10 nm and below; case-by-case for other items");
   assert_string_equal(r->requirement, "For all items subject to the EAR");
+  assert_string_equal(r->terms_basis, "history 2020-12-18..2024-12-01");
+  assert_non_null(r->terms);
+  assert_false(r->terms->verified);
   assert_int_equal(r->n_items, 2);
   assert_int_equal(r->items[0], 0);
   assert_int_equal(r->items[1], 1);
@@ -404,6 +424,76 @@ static void test_entity_list_reason(void **state) {
       assert_string_equal(p->hits[k].listed_from, "2021-08-02");
     }
   assert_true(cmic);
+  emb_determination_free(d);
+}
+
+/* The same shipment to the same entry in 2021 and in 2025: the policy of
+ * the date (the entry's history record, then its current terms). The
+ * fixture follows SMIC's entry: revised with effect from 2024-12-02
+ * (89 FR 96837). */
+static void test_entry_terms_by_date(void **state) {
+  (void)state;
+  static const struct {
+    const char *date, *policy, *basis, *citation, *footnote;
+  } want[] = {
+      {"2021-01-15",
+       "Presumption of denial for items uniquely required for 10 nm and "
+       "below; case-by-case for other items",
+       "history 2020-12-18..2024-12-01", "15 CFR 744.11; 85 FR 83420", NULL},
+      {"2024-12-01",
+       "Presumption of denial for items uniquely required for 10 nm and "
+       "below; case-by-case for other items",
+       "history 2020-12-18..2024-12-01", "15 CFR 744.11; 85 FR 83420", NULL},
+      {"2024-12-02", "Presumption of denial for all items", "current",
+       "15 CFR 744.11", "5"},
+      {"2025-03-01", "Presumption of denial for all items", "current",
+       "15 CFR 744.11", "5"},
+  };
+  for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+    emb_determination *d =
+        run(US_CN("2021-01-15", ITEM("EAR99"), SMIC), want[i].date, F.ix, NULL);
+    assert_int_equal(emb_determination_outcome(d), EMB_LICENSE_REQUIRED);
+    const emb_reason *r = find_reason(d, "fx-el");
+    assert_non_null(r);
+    if (strcmp(r->policy, want[i].policy) != 0 ||
+        strcmp(r->terms_basis, want[i].basis) != 0 ||
+        strcmp(r->citation, want[i].citation) != 0)
+      fail_msg("%s: policy \"%s\", basis %s, citation %s", want[i].date,
+               r->policy, r->terms_basis, r->citation);
+    assert_true((r->terms == NULL) == (want[i].footnote != NULL));
+    char *json = NULL;
+    assert_int_equal(emb_determination_json(d, 0, &json), EMB_OK);
+    json_t *j = json_loads(json, 0, NULL);
+    assert_non_null(j);
+    json_t *p = json_array_get(
+        json_object_get(
+            json_array_get(json_object_get(
+                               json_array_get(json_object_get(j, "regimes"), 0),
+                               "reasons"),
+                           0),
+            "parties"),
+        0);
+    json_t *fn = json_array_get(json_object_get(p, "footnotes"), 0);
+    if (want[i].footnote)
+      assert_string_equal(json_string_value(fn), want[i].footnote);
+    else
+      assert_null(fn);
+    assert_string_equal(json_string_value(json_object_get(p, "license_policy")),
+                        want[i].policy);
+    json_decref(j);
+    free(json);
+    emb_determination_free(d);
+  }
+  /* A rule without entry terms gives no terms basis. */
+  emb_determination *d =
+      run(US_CN("2024-01-10", ITEM("EAR99"),
+                "{\"role\":\"intermediate_consignee\",\"name\":\"Omega "
+                "Freight Forwarding LLC\"}"),
+          NULL, F.ix, NULL);
+  const emb_reason *r = find_reason(d, "fx-dpl");
+  assert_non_null(r);
+  assert_null(r->terms_basis);
+  assert_null(r->terms);
   emb_determination_free(d);
 }
 
@@ -508,9 +598,18 @@ static void test_json(void **state) {
   assert_non_null(json_object_get(p, "score"));
   assert_non_null(json_object_get(p, "license_requirement"));
   assert_non_null(json_object_get(p, "license_policy"));
-  assert_string_equal(
-      json_string_value(json_array_get(json_object_get(p, "footnotes"), 0)),
-      "5");
+  /* On 2021-01-15 the entry's history applies: its terms had no
+   * footnote (the current ones have footnote 5). */
+  assert_null(json_object_get(p, "footnotes"));
+  assert_string_equal(json_string_value(json_object_get(p, "terms_basis")),
+                      "history 2020-12-18..2024-12-01");
+  assert_string_equal(json_string_value(json_object_get(p, "terms_citation")),
+                      "85 FR 83420");
+  assert_string_equal(json_string_value(json_object_get(r, "terms_basis")),
+                      "history 2020-12-18..2024-12-01");
+  assert_true(json_is_false(json_object_get(r, "terms_verified")));
+  assert_string_equal(json_string_value(json_object_get(r, "terms_remarks")),
+                      "UNVERIFIED: fixture wording");
   json_t *scr = json_array_get(json_object_get(j, "screening"), 0);
   assert_string_equal(json_string_value(json_object_get(scr, "name")), "SMIC");
   assert_true(json_array_size(json_object_get(scr, "hits")) >= 2);
@@ -697,6 +796,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cases),
       cmocka_unit_test(test_entity_list_reason),
+      cmocka_unit_test(test_entry_terms_by_date),
       cmocka_unit_test(test_listing_dates),
       cmocka_unit_test(test_missing_and_de_minimis_facts),
       cmocka_unit_test(test_json),

@@ -236,6 +236,11 @@ static void test_mixed_file(void **state) {
   "{\"id\":\"EL:b\",\"list\":\"EL\",\"names\":[{\"name\":\"B\"}]," \
   "\"citation\":\"c\"" extra "}"
 
+/* A record of dated terms from `from` until `until` (JSON text). */
+#define TERMS(from, until, extra)           \
+  "{\"from\":\"" from "\",\"until\":" until \
+  ",\"license_policy\":\"P\",\"citation\":\"c\"" extra "}"
+
 static void test_bad_lines(void **state) {
   (void)state;
   static char long_name[2048];
@@ -312,6 +317,42 @@ static void test_bad_lines(void **state) {
        "column"},
       {"[1,2]", "not a JSON object"},
       {"{\"id\":", "column"},
+      /* Dated terms (docs/entity-format.md, "terms"). */
+      {LINE(",\"terms\":{}"), "field \"terms\": not an array"},
+      {LINE(",\"terms\":[1]"), "field \"terms[0]\": not an object"},
+      {LINE(",\"terms\":[" TERMS("2020-02-30", "null", "") "]"),
+       "field \"terms[0].from\": not a date"},
+      {LINE(",\"terms\":[" TERMS("2020/01/01", "null", "") "]"),
+       "field \"terms[0].from\": not a date"},
+      {LINE(",\"terms\":[" TERMS("2020-01-01", "\"2021-13-01\"", "") "]"),
+       "field \"terms[0].until\": not a date"},
+      {LINE(",\"terms\":[" TERMS("2020-01-01", "\"2019-12-31\"", "") "]"),
+       "terms[0].until\": 2019-12-31 is before from"},
+      {LINE(
+           ",\"terms\":[" TERMS("2020-01-01", "null", ",\"policy\":\"x\"") "]"),
+       "unknown field \"terms[0].policy\""},
+      {LINE(",\"terms\":[{\"until\":\"2020-01-01\",\"license_policy\":\"P\","
+            "\"citation\":\"c\"}]"),
+       "field \"terms[0].from\": missing"},
+      {LINE(",\"terms\":[{\"from\":\"2020-01-01\",\"license_policy\":\"P\"}]"),
+       "field \"terms[0].citation\": missing"},
+      {LINE(",\"terms\":[{\"from\":\"2020-01-01\",\"citation\":\"c\"}]"),
+       "needs license_requirement or license_policy"},
+      {LINE(",\"terms\":[" TERMS("2020-01-01", "null", ",\"verified\":0") "]"),
+       "field \"terms[0].verified\": not a boolean"},
+      {LINE(",\"terms\":[" TERMS("2020-01-01", "null",
+                                 ",\"footnotes\":[5]") "]"),
+       "field \"terms[0].footnotes[0]\": not a string"},
+      /* Overlaps: a shared day, an open-ended record before another. */
+      {LINE(",\"terms\":[" TERMS("2020-01-01", "\"2020-06-30\"", "") "," TERMS(
+           "2020-06-30", "null", "") "]"),
+       "field \"terms[1].from\": 2020-06-30 overlaps terms[0]"},
+      {LINE(",\"terms\":[" TERMS("2020-01-01", "null", "") "," TERMS(
+           "2021-01-01", "null", "") "]"),
+       "overlaps terms[0] (2020-01-01..open)"},
+      {LINE(",\"terms\":[" TERMS("2021-01-01", "null", "") "," TERMS(
+           "2020-01-01", "\"2020-12-31\"", "") "]"),
+       "records must be in date order"},
   };
   char path[128];
   snprintf(path, sizeof(path), "%s/case.jsonl", tmpdir);
@@ -399,11 +440,87 @@ static void test_rejected_files(void **state) {
   }
 }
 
+/* A history of terms: loaded in order, with its footnotes, citation and
+ * unverified mark, and found by date with emb_entity_terms_at. */
+static void test_terms(void **state) {
+  (void)state;
+  const char *data = HEADER
+      "{\"id\":\"EL:t\",\"list\":\"EL\",\"names\":[{\"name\":\"T\"}],"
+      "\"citation\":\"now\",\"license_policy\":\"Current\","
+      "\"footnotes\":[\"5\"],\"terms\":["
+      "{\"from\":\"2019-05-16\",\"until\":\"2020-08-16\","
+      "\"license_requirement\":\" Old requirement \","
+      "\"license_policy\":\"Old\",\"footnotes\":[\"1\",\"1\",\" \"],"
+      "\"citation\":\"84 FR 22961\"},"
+      "{\"from\":\"2020-08-17\",\"until\":null,\"license_policy\":\"Mid\","
+      "\"citation\":\"85 FR 51596\",\"verified\":false,"
+      "\"remarks\":\"secondary only\"}]}\n"
+      "{\"id\":\"EL:u\",\"list\":\"EL\",\"names\":[{\"name\":\"U\"}],"
+      "\"citation\":\"c\",\"terms\":[{\"verified\":false,"
+      "\"from\":\"2020-01-01\",\"license_policy\":\"P\","
+      "\"citation\":\"c\"}]}\n"
+      "{\"id\":\"EL:v\",\"list\":\"EL\",\"names\":[{\"name\":\"V\"}],"
+      "\"citation\":\"c\",\"terms\":[]}\n";
+  char path[128];
+  snprintf(path, sizeof(path), "%s/case.jsonl", tmpdir);
+  write_file(path, data, strlen(data));
+  diags D = {.n = 0};
+  emb_listset *ls = NULL;
+  assert_int_equal(load_one(path, 1, &D, &ls), EMB_OK);
+  if (D.n) fail_msg("line %ld: %s", D.d[0].line, D.d[0].msg);
+  const emb_entity *e = find(ls, "EL:t");
+  assert_int_equal(e->n_terms, 2);
+  const emb_terms *t = &e->terms[0];
+  assert_string_equal(t->from, "2019-05-16");
+  assert_string_equal(t->until, "2020-08-16");
+  assert_string_equal(t->license_requirement, "Old requirement");
+  assert_string_equal(t->license_policy, "Old");
+  /* Footnotes are trimmed and deduplicated as the entity's are. */
+  assert_int_equal(t->n_footnotes, 1);
+  assert_string_equal(t->footnotes[0], "1");
+  assert_string_equal(t->citation, "84 FR 22961");
+  assert_true(t->verified);
+  assert_null(t->remarks);
+  t = &e->terms[1];
+  assert_null(t->until);
+  assert_null(t->license_requirement);
+  assert_int_equal(t->n_footnotes, 0);
+  assert_false(t->verified);
+  assert_string_equal(t->remarks, "UNVERIFIED: secondary only");
+  /* The top-level terms stay the current ones. */
+  assert_string_equal(e->license_policy, "Current");
+  assert_int_equal(e->n_footnotes, 1);
+  /* Lookup by date: before, on each boundary, between, and open-ended. */
+  static const struct {
+    const char *date;
+    int want; /* index of the record, or -1 for none */
+  } at[] = {{"2019-05-15", -1}, {"2019-05-16", 0}, {"2020-01-01", 0},
+            {"2020-08-16", 0},  {"2020-08-17", 1}, {"2030-01-01", 1}};
+  for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+    const emb_terms *got = emb_entity_terms_at(e, at[i].date);
+    const emb_terms *want = at[i].want < 0 ? NULL : &e->terms[at[i].want];
+    if (got != want) fail_msg("terms at %s: wrong record", at[i].date);
+  }
+  assert_null(emb_entity_terms_at(e, NULL));
+  /* "verified" before "remarks" or without them still marks the record. */
+  e = find(ls, "EL:u");
+  assert_int_equal(e->n_terms, 1);
+  assert_string_equal(e->terms[0].remarks, "UNVERIFIED");
+  assert_null(emb_entity_terms_at(e, "2019-12-31"));
+  assert_ptr_equal(emb_entity_terms_at(e, "2020-01-01"), &e->terms[0]);
+  /* An empty history is no history. */
+  e = find(ls, "EL:v");
+  assert_int_equal(e->n_terms, 0);
+  assert_null(emb_entity_terms_at(e, "2020-01-01"));
+  emb_listset_free(ls);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_probe),      cmocka_unit_test(test_good_file),
       cmocka_unit_test(test_mixed_file), cmocka_unit_test(test_bad_lines),
       cmocka_unit_test(test_huge_line),  cmocka_unit_test(test_rejected_files),
+      cmocka_unit_test(test_terms),
   };
   return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -405,6 +405,137 @@ static emb_status f_relations(line_ctx *c, const char *key, json_t *v,
   return EMB_OK;
 }
 
+/* A string member of a terms record, named "terms[i].key" in errors. */
+static emb_status terms_string(line_ctx *c, size_t i, const char *key,
+                               json_t *v, const char **field) {
+  if (!json_is_string(v))
+    return bad(c, "field \"terms[%zu].%s\": not a string", i, key);
+  emb_status st =
+      emb__src_set(c->s, field, json_string_value(v), json_string_length(v));
+  if (st == EMB_OK || st == EMB_ENOMEM) return st;
+  return bad(c, "field \"terms[%zu].%s\": %s", i, key, emb_strerror(st));
+}
+
+static emb_status terms_date(line_ctx *c, size_t i, const char *key, json_t *v,
+                             const char **field) {
+  char d[11];
+  if (!json_is_string(v) ||
+      !strict_date(json_string_value(v), json_string_length(v), d))
+    return bad(c, "field \"terms[%zu].%s\": not a date (YYYY-MM-DD)", i, key);
+  return emb__src_set(c->s, field, d, 10);
+}
+
+/* Marks a record's remarks as unverified, as fill_entity does for the
+ * entity's: whoever reads the wording must see that it was not checked. */
+static emb_status mark_unverified(line_ctx *c, const char **remarks) {
+  if (*remarks == NULL) {
+    *remarks = UNVERIFIED_MARK;
+    return EMB_OK;
+  }
+  size_t pl = strlen(UNVERIFIED_PREFIX), rl = strlen(*remarks);
+  char *buf = malloc(pl + rl + 1);
+  if (buf == NULL) return EMB_ENOMEM;
+  memcpy(buf, UNVERIFIED_PREFIX, pl);
+  memcpy(buf + pl, *remarks, rl + 1);
+  emb_status st =
+      setter(c, "remarks", emb__src_set(c->s, remarks, buf, pl + rl));
+  free(buf);
+  return st;
+}
+
+static emb_status one_terms(line_ctx *c, size_t i, json_t *x) {
+  if (!json_is_object(x))
+    return bad(c, "field \"terms[%zu]\": not an object", i);
+  emb_status st;
+  emb_terms *t = emb__src_terms_new(c->s, c->e, &st);
+  if (t == NULL) return setter(c, "terms", st);
+  const char *k;
+  json_t *v;
+  json_object_foreach(x, k, v) {
+    if (strcmp(k, "from") == 0) {
+      st = terms_date(c, i, k, v, &t->from);
+    } else if (strcmp(k, "until") == 0) {
+      st = json_is_null(v) ? EMB_OK : terms_date(c, i, k, v, &t->until);
+    } else if (strcmp(k, "license_requirement") == 0) {
+      st = terms_string(c, i, k, v, &t->license_requirement);
+    } else if (strcmp(k, "license_policy") == 0) {
+      st = terms_string(c, i, k, v, &t->license_policy);
+    } else if (strcmp(k, "citation") == 0) {
+      st = terms_string(c, i, k, v, &t->citation);
+    } else if (strcmp(k, "remarks") == 0) {
+      st = terms_string(c, i, k, v, &t->remarks);
+    } else if (strcmp(k, "verified") == 0) {
+      if (!json_is_boolean(v))
+        return bad(c, "field \"terms[%zu].verified\": not a boolean", i);
+      t->verified = json_is_true(v);
+    } else if (strcmp(k, "footnotes") == 0) {
+      if (!json_is_array(v))
+        return bad(c,
+                   "field \"terms[%zu].footnotes\": not an array of "
+                   "strings",
+                   i);
+      size_t j;
+      json_t *f;
+      json_array_foreach(v, j, f) {
+        if (!json_is_string(f))
+          return bad(c, "field \"terms[%zu].footnotes[%zu]\": not a string", i,
+                     j);
+        st = emb__src_terms_footnote(c->s, t, json_string_value(f),
+                                     json_string_length(f));
+        if (st != EMB_OK && st != EMB_ENOMEM)
+          return bad(c, "field \"terms[%zu].footnotes\": %s", i,
+                     emb_strerror(st));
+        if (st != EMB_OK) return st;
+      }
+    } else {
+      return bad(c, "unknown field \"terms[%zu].%.40s\"", i, k);
+    }
+    if (st != EMB_OK) return st;
+  }
+  if (t->from == NULL) return bad(c, "field \"terms[%zu].from\": missing", i);
+  if (t->until && strcmp(t->until, t->from) < 0)
+    return bad(c, "field \"terms[%zu].until\": %s is before from (%s)", i,
+               t->until, t->from);
+  /* A record stands for the terms of a past period: it must say what
+   * they were and where that comes from, like every other fact. */
+  if (t->citation == NULL)
+    return bad(c, "field \"terms[%zu].citation\": missing or empty", i);
+  if (t->license_requirement == NULL && t->license_policy == NULL)
+    return bad(c,
+               "field \"terms[%zu]\": needs license_requirement or "
+               "license_policy",
+               i);
+  if (!t->verified) return mark_unverified(c, &t->remarks);
+  return EMB_OK;
+}
+
+/* The history of an entry's licence terms: records in date order that do
+ * not overlap, so that at most one is in force on any day. */
+static emb_status f_terms(line_ctx *c, const char *key, json_t *v, size_t arg) {
+  (void)arg;
+  if (!json_is_array(v)) return bad(c, "field \"%s\": not an array", key);
+  size_t i;
+  json_t *x;
+  json_array_foreach(v, i, x) {
+    emb_status st = one_terms(c, i, x);
+    if (st != EMB_OK) return st;
+    if (i == 0) continue;
+    const emb_terms *prev = &c->e->terms[i - 1], *t = &c->e->terms[i];
+    if (strcmp(t->from, prev->from) < 0)
+      return bad(c,
+                 "field \"terms[%zu].from\": %s is before terms[%zu].from "
+                 "(%s): records must be in date order",
+                 i, t->from, i - 1, prev->from);
+    if (prev->until == NULL || strcmp(t->from, prev->until) <= 0)
+      return bad(c,
+                 "field \"terms[%zu].from\": %s overlaps terms[%zu] "
+                 "(%s..%s)",
+                 i, t->from, i - 1, prev->from,
+                 prev->until ? prev->until : "open");
+  }
+  return EMB_OK;
+}
+
 /* The fields of an entity line, as the format document lists them. */
 static const struct field_spec {
   const char *key;
@@ -430,6 +561,7 @@ static const struct field_spec {
     {"source", f_string, offsetof(emb_entity, source), 0},
     {"source_url", f_string, offsetof(emb_entity, source_url), 0},
     {"start_date", f_date, offsetof(emb_entity, start_date), 0},
+    {"terms", f_terms, 0, 0},
     {"type", f_type, 0, 0},
     {"verified", f_verified, 0, 0},
 };
@@ -460,20 +592,7 @@ static emb_status fill_entity(line_ctx *c, json_t *obj) {
       return bad(c, "field \"%s\": missing or empty", fields[i].key);
   if (c->e->source == NULL && c->default_source != NULL)
     c->e->source = c->default_source;
-  if (!c->verified && c->e->remarks == NULL) {
-    c->e->remarks = UNVERIFIED_MARK;
-  } else if (!c->verified) {
-    const char *r = c->e->remarks;
-    size_t pl = strlen(UNVERIFIED_PREFIX), rl = strlen(r);
-    char *buf = malloc(pl + rl + 1);
-    if (buf == NULL) return EMB_ENOMEM;
-    memcpy(buf, UNVERIFIED_PREFIX, pl);
-    memcpy(buf + pl, r, rl + 1);
-    emb_status st =
-        setter(c, "remarks", emb__src_set(c->s, &c->e->remarks, buf, pl + rl));
-    free(buf);
-    if (st != EMB_OK) return st;
-  }
+  if (!c->verified) return mark_unverified(c, &c->e->remarks);
   return EMB_OK;
 }
 

@@ -89,6 +89,8 @@ emb_status emb__src_begin(emb__src *s, emb_listset *ls, const char *path,
 }
 
 static void free_entity_vectors(emb_entity *e) {
+  for (size_t i = 0; i < e->n_terms; i++) free((void *)e->terms[i].footnotes);
+  free((void *)e->terms);
   free((void *)e->names);
   free((void *)e->countries);
   free((void *)e->addresses);
@@ -280,6 +282,37 @@ emb_status emb__src_add_relation(emb__src *s, emb_entity *e, const char *kind,
   return EMB_OK;
 }
 
+emb_terms *emb__src_terms_new(emb__src *s, emb_entity *e, emb_status *st) {
+  (void)s;
+  if (e->n_terms >= EMB__MAX_VALUES) {
+    *st = EMB_ETOOBIG;
+    return NULL;
+  }
+  void *v = (void *)e->terms;
+  emb_terms *slot = emb__vec_push(&v, &e->n_terms, sizeof(*slot));
+  if (slot == NULL) {
+    *st = EMB_ENOMEM;
+    return NULL;
+  }
+  e->terms = v;
+  memset(slot, 0, sizeof(*slot));
+  slot->verified = 1;
+  *st = EMB_OK;
+  return slot;
+}
+
+emb_status emb__src_terms_footnote(emb__src *s, emb_terms *t, const char *str,
+                                   size_t len) {
+  trim(&str, &len);
+  if (len == 0) return EMB_OK;
+  if (len > EMB__MAX_FIELD) return EMB_ETOOBIG;
+  char *tmp;
+  emb_status st = as_utf8(s, &str, &len, &tmp);
+  if (st == EMB_OK) st = push_str(s, &t->footnotes, &t->n_footnotes, str, len);
+  free(tmp);
+  return st;
+}
+
 static void vdiag(emb__src *s, const char *sev, long line, const char *fmt,
                   va_list ap) {
   if (s->opts == NULL || s->opts->diag == NULL) return;
@@ -405,6 +438,19 @@ const emb_entity *emb_listset_find(const emb_listset *ls, const char *id) {
   while (ls->by_id[j]) {
     if (strcmp(ls->by_id[j]->id, id) == 0) return ls->by_id[j];
     j = (j + 1) & (ls->by_id_cap - 1);
+  }
+  return NULL;
+}
+
+const emb_terms *emb_entity_terms_at(const emb_entity *e, const char *date) {
+  if (e == NULL || date == NULL) return NULL;
+  /* Dates are YYYY-MM-DD, so byte order is date order. Entries have a
+   * handful of records at most: a linear scan is enough. */
+  for (size_t i = 0; i < e->n_terms; i++) {
+    const emb_terms *t = &e->terms[i];
+    if (strcmp(date, t->from) >= 0 &&
+        (t->until == NULL || strcmp(date, t->until) <= 0))
+      return t;
   }
   return NULL;
 }

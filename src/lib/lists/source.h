@@ -68,6 +68,15 @@ emb_status emb__src_add(emb__src *s, emb_entity *e, emb__field f,
                         const char *str, size_t len);
 emb_status emb__src_add_relation(emb__src *s, emb_entity *e, const char *kind,
                                  const char *target_id, double share);
+/* Appends a zeroed record of dated licence terms to e and returns it for
+ * the loader to fill with emb__src_set() and emb__src_terms_footnote();
+ * NULL on OOM, or when e has EMB__MAX_VALUES records already (*st says
+ * which). The pointer is valid until the next record is added. The
+ * loader checks dates, order and overlaps. */
+emb_terms *emb__src_terms_new(emb__src *s, emb_entity *e, emb_status *st);
+/* Adds a footnote to a record (trimmed; empty or duplicate ignored). */
+emb_status emb__src_terms_footnote(emb__src *s, emb_terms *t, const char *str,
+                                   size_t len);
 
 /* Reports a bad row and counts it as skipped. line is 1-based. */
 void emb__src_bad_row(emb__src *s, long line, const char *fmt, ...)

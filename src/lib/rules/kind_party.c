@@ -85,6 +85,32 @@ static int on_lists(const emb_party_hit *h, const void *arg) {
   return 0;
 }
 
+/* "history FROM..UNTIL" for record t, in the determination's arena;
+ * NULL on out of memory (then c->st is set). */
+static const char *history_basis(emb__ectx *c, const emb_terms *t) {
+  char buf[48];
+  emb__fmt(buf, sizeof(buf), "history %s..%s", t->from,
+           t->until ? t->until : "open");
+  char *p = emb__arena_strndup(&c->d->arena, buf, strlen(buf));
+  if (p == NULL) c->st = EMB_ENOMEM;
+  return p;
+}
+
+/* The rule's citation followed by the record's: "a; b". */
+static const char *joined_citation(emb__ectx *c, const char *a, const char *b) {
+  if (a == NULL) return b;
+  size_t na = strlen(a), nb = strlen(b);
+  char *p = emb__arena_alloc(&c->d->arena, na + 2 + nb + 1);
+  if (p == NULL) {
+    c->st = EMB_ENOMEM;
+    return NULL;
+  }
+  memcpy(p, a, na);
+  memcpy(p + na, "; ", 2);
+  memcpy(p + na + 2, b, nb + 1);
+  return p;
+}
+
 void emb__eval_listed_party(emb__ectx *c, const emb__rule *r) {
   const p_listed *x = r->params;
   if (c->ix == NULL) {
@@ -118,12 +144,31 @@ void emb__eval_listed_party(emb__ectx *c, const emb__rule *r) {
       if (hits[j]->entity == e) same[k++] = hits[j];
     size_t before = c->n_reasons;
     emb__add_item_reasons(c, r, x->outcome, &x->items, same, k);
+    /* The terms of the entry on the determination date: a dated record
+     * of its history when one covers the date, else its current terms.
+     * Today's policy must not be shown for a shipment made under an
+     * earlier one. */
+    const emb_terms *t =
+        x->use_entry_terms ? emb_entity_terms_at(e, c->d->date) : NULL;
+    const char *basis = NULL, *citation = NULL;
+    if (t && c->n_reasons > before) {
+      basis = history_basis(c, t);
+      citation = joined_citation(c, r->citation, t->citation);
+      if (basis == NULL || citation == NULL) return;
+    }
     /* Every reason added here for this entry gets its terms. */
     for (size_t qi = before; qi < c->n_reasons; qi++) {
       emb_reason *q = &c->reasons[qi];
-      if (x->use_entry_terms) {
+      if (t) {
+        if (t->license_policy) q->policy = t->license_policy;
+        q->requirement = t->license_requirement;
+        q->citation = citation;
+        q->terms_basis = basis;
+        q->terms = t;
+      } else if (x->use_entry_terms) {
         if (e->license_policy) q->policy = e->license_policy;
         q->requirement = e->license_requirement;
+        q->terms_basis = "current";
       }
       q->note = x->note;
     }

@@ -267,12 +267,23 @@ emb_status emb__parse_fdp(emb__pctx *c, json_t *p, void **out) {
   return EMB_OK;
 }
 
+typedef struct fdp_arg {
+  const p_fdp *x;
+  const char *date; /* the determination date, YYYY-MM-DD */
+} fdp_arg;
+
+/* Whether the entry carried one of the rule's footnotes on the date: the
+ * footnotes of the history record in force then, else the current ones
+ * (an entry may have been given a footnote only by a later revision). */
 static int has_footnote(const emb_party_hit *h, const void *arg) {
-  const p_fdp *x = arg;
+  const fdp_arg *a = arg;
   const emb_entity *e = h->entity;
-  for (size_t i = 0; i < e->n_footnotes; i++)
-    for (size_t k = 0; k < x->n_footnotes; k++)
-      if (strcmp(e->footnotes[i], x->footnotes[k]) == 0) return 1;
+  const emb_terms *t = emb_entity_terms_at(e, a->date);
+  const char *const *fn = t ? t->footnotes : e->footnotes;
+  size_t n = t ? t->n_footnotes : e->n_footnotes;
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < a->x->n_footnotes; k++)
+      if (strcmp(fn[i], a->x->footnotes[k]) == 0) return 1;
   return 0;
 }
 
@@ -285,8 +296,9 @@ void emb__eval_fdp(emb__ectx *c, const emb__rule *r) {
   if (saved && x->savings_condition == NULL) return;
   if (c->from == EMB__CC_US) return; /* items in the US are subject anyway */
   const emb_party_hit *hits[EMB__MAX_REASON_HITS];
-  size_t n_hits =
-      emb__party_hits(c, x->roles, has_footnote, x, hits, EMB__MAX_REASON_HITS);
+  fdp_arg fa = {x, c->d->date};
+  size_t n_hits = emb__party_hits(c, x->roles, has_footnote, &fa, hits,
+                                  EMB__MAX_REASON_HITS);
   if (n_hits == 0) return;
   size_t fire[EMB_TXN_MAX_ITEMS], no_dp[EMB_TXN_MAX_ITEMS];
   size_t no_eccn[EMB_TXN_MAX_ITEMS], no_save[EMB_TXN_MAX_ITEMS];

@@ -149,8 +149,12 @@ static void strs(jw *w, const char *k, const char *const *v, size_t n) {
   emb__jw_arr_end(w);
 }
 
-/* The fields of a hit (inside an open object). */
-static void hit_fields(jw *w, const emb_party_hit *h, int full) {
+/* The fields of a hit (inside an open object). The entry's terms are
+ * those in force on the determination date: a record of its history when
+ * one covers the date (then "terms_basis" says which), else its current
+ * terms. */
+static void hit_fields(jw *w, const emb_determination *d,
+                       const emb_party_hit *h, int full) {
   const emb_entity *e = h->entity;
   kstr(w, "entity_id", e->id);
   kstr(w, "name", e->names[0].text);
@@ -171,9 +175,27 @@ static void hit_fields(jw *w, const emb_party_hit *h, int full) {
   kstr(w, "listed_from", h->listed_from);
   kstr(w, "listed_from_basis", h->listed_basis);
   emb__jw_opt(w, "removed_on", h->removed_on);
-  emb__jw_opt(w, "license_requirement", e->license_requirement);
-  emb__jw_opt(w, "license_policy", e->license_policy);
-  if (e->n_footnotes) strs(w, "footnotes", e->footnotes, e->n_footnotes);
+  const emb_terms *t = emb_entity_terms_at(e, d->date);
+  if (t == NULL) {
+    emb__jw_opt(w, "license_requirement", e->license_requirement);
+    emb__jw_opt(w, "license_policy", e->license_policy);
+    if (e->n_footnotes) strs(w, "footnotes", e->footnotes, e->n_footnotes);
+    if (e->n_terms) kstr(w, "terms_basis", "current");
+    emb__jw_opt(w, "citation", e->citation);
+    return;
+  }
+  emb__jw_opt(w, "license_requirement", t->license_requirement);
+  emb__jw_opt(w, "license_policy", t->license_policy);
+  if (t->n_footnotes) strs(w, "footnotes", t->footnotes, t->n_footnotes);
+  char basis[48];
+  emb__fmt(basis, sizeof(basis), "history %s..%s", t->from,
+           t->until ? t->until : "open");
+  kstr(w, "terms_basis", basis);
+  kstr(w, "terms_citation", t->citation);
+  if (!t->verified) {
+    emb__jw_key(w, "terms_verified");
+    emb__jw_bool(w, 0);
+  }
   emb__jw_opt(w, "citation", e->citation);
 }
 
@@ -194,7 +216,7 @@ static void reason_parties(jw *w, const emb_determination *d,
       if (r->parties[k]->party != p) continue;
       emb__jw_obj(w);
       party_head(w, d, p);
-      hit_fields(w, r->parties[k], 0);
+      hit_fields(w, d, r->parties[k], 0);
       emb__jw_obj_end(w);
       any = 1;
     }
@@ -218,6 +240,14 @@ static void reason_json(jw *w, const emb_determination *d,
   kstr(w, "citation", r->citation);
   kstr(w, "policy", r->policy);
   emb__jw_opt(w, "requirement", r->requirement);
+  emb__jw_opt(w, "terms_basis", r->terms_basis);
+  if (r->terms && !r->terms->verified) {
+    /* The wording of the record applied was not checked against the
+     * primary text: say so next to it. */
+    emb__jw_key(w, "terms_verified");
+    emb__jw_bool(w, 0);
+    emb__jw_opt(w, "terms_remarks", r->terms->remarks);
+  }
   strs(w, "exceptions", r->exceptions, r->n_exceptions);
   reason_parties(w, d, r);
   char stack[1024];
@@ -350,7 +380,7 @@ static void screening_json(jw *w, const emb_determination *d) {
     emb__jw_arr(w);
     for (size_t k = 0; k < s->n_hits; k++) {
       emb__jw_obj(w);
-      hit_fields(w, &s->hits[k], 1);
+      hit_fields(w, d, &s->hits[k], 1);
       emb__jw_obj_end(w);
     }
     emb__jw_arr_end(w);
