@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/lines.h"
 #include "../text/country.h"
 #include "source.h"
 
@@ -33,48 +34,13 @@ static int is_ws(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* A line that is empty, all white space, or a "//" comment. */
-static int is_skipped(const char *p, size_t n) {
-  if (n >= 2 && p[0] == '/' && p[1] == '/') return 1;
-  for (size_t i = 0; i < n; i++)
-    if (!is_ws(p[i])) return 0;
-  return 1;
-}
-
-/* Iterates over the lines of data[0..len). */
-typedef struct line_iter {
-  const char *data;
-  size_t len, pos;
-  long line;
-} line_iter;
-
-static int next_line(line_iter *it, const char **p, size_t *n) {
-  if (it->pos >= it->len) return 0;
-  const char *start = it->data + it->pos;
-  const char *nl = memchr(start, '\n', it->len - it->pos);
-  size_t k = nl ? (size_t)(nl - start) : it->len - it->pos;
-  it->pos += nl ? k + 1 : k;
-  it->line++;
-  if (k && start[k - 1] == '\r') k--;
-  *p = start;
-  *n = k;
-  return 1;
-}
-
-static void skip_bom(const char **data, size_t *len) {
-  if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
-    *data += 3;
-    *len -= 3;
-  }
-}
-
 static int probe(const char *head, size_t n) {
-  skip_bom(&head, &n);
-  line_iter it = {head, n, 0, 0};
+  emb__lines it;
+  emb__lines_init(&it, head, n);
   const char *p;
   size_t k;
-  while (next_line(&it, &p, &k)) {
-    if (is_skipped(p, k)) continue;
+  while (emb__lines_next(&it, &p, &k)) {
+    if (emb__line_skipped(p, k)) continue;
     size_t i = 0;
     while (i < k && is_ws(p[i])) i++;
     if (i == k || p[i] != '{') return 0;
@@ -702,16 +668,16 @@ static emb_status header_line(emb__src *s, const char *p, size_t n, long line,
 }
 
 static emb_status load(emb__src *s, const char *data, size_t len) {
-  skip_bom(&data, &len);
-  line_iter it = {data, len, 0, 0};
+  emb__lines it;
+  emb__lines_init(&it, data, len);
   id_set ids = {NULL, 0, 0};
   const char *source = NULL;
   int have_header = 0;
   emb_status st = EMB_OK;
   const char *p;
   size_t n;
-  while (st == EMB_OK && next_line(&it, &p, &n)) {
-    if (is_skipped(p, n)) continue;
+  while (st == EMB_OK && emb__lines_next(&it, &p, &n)) {
+    if (emb__line_skipped(p, n)) continue;
     if (n > MAX_LINE) {
       if (!have_header) {
         emb__src_fail(s, "line %ld: header longer than 1 MiB", it.line);
