@@ -16,30 +16,7 @@
 
 #include "../../src/lib/lists/source.h"
 #include "embargo/lists.h"
-
-/* Problems the loader reported, kept for the assertions. */
-typedef struct diag_rec {
-  char sev[16];
-  char file[512];
-  long line;
-  char msg[512];
-} diag_rec;
-
-typedef struct diags {
-  diag_rec d[64];
-  size_t n;
-} diags;
-
-static void on_diag(void *ud, const char *sev, const char *file, long line,
-                    const char *msg) {
-  diags *D = ud;
-  if (D->n >= sizeof(D->d) / sizeof(D->d[0])) return;
-  diag_rec *r = &D->d[D->n++];
-  snprintf(r->sev, sizeof(r->sev), "%s", sev);
-  snprintf(r->file, sizeof(r->file), "%s", file ? file : "");
-  r->line = line;
-  snprintf(r->msg, sizeof(r->msg), "%s", msg);
-}
+#include "diag_log.h"
 
 /* The diagnostic for line, or NULL. */
 static const diag_rec *diag_at(const diags *D, long line) {
@@ -51,13 +28,6 @@ static const diag_rec *diag_at(const diags *D, long line) {
 static void data_path(char *out, size_t n, const char *rel) {
   const char *dir = getenv("EMBARGO_TEST_DATA");
   snprintf(out, n, "%s/%s", dir ? dir : "tests/data", rel);
-}
-
-static emb_status load_one(const char *path, int strict, diags *D,
-                           emb_listset **out) {
-  emb_load_opts o = {on_diag, D, strict};
-  const char *paths[1] = {path};
-  return emb_listset_load(paths, 1, &o, out);
 }
 
 /* A scratch directory for files written by the tests. */
@@ -110,12 +80,6 @@ static void test_probe(void **state) {
     if (got != cases[i].want)
       fail_msg("probe case %zu: got %d, want %d", i, got, cases[i].want);
   }
-}
-
-static const emb_entity *find(const emb_listset *ls, const char *id) {
-  const emb_entity *e = emb_listset_find(ls, id);
-  if (e == NULL) fail_msg("entity %s not loaded", id);
-  return e;
 }
 
 static void test_good_file(void **state) {
