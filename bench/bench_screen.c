@@ -184,7 +184,8 @@ int main(int argc, char **argv) {
   const char *shared = getenv("EMBARGO_SHARED_DATA");
   char data[4096], names[4096];
   snprintf(data, sizeof(data), "%s/lists", shared ? shared : "../shared/data");
-  snprintf(names, sizeof(names), "%s/names", shared ? shared : "../shared/data");
+  snprintf(names, sizeof(names), "%s/names",
+           shared ? shared : "../shared/data");
   const char *data_dir = data, *names_dir = names;
   size_t n_pos = 5000, rounds = 5;
   long threads = sysconf(_SC_NPROCESSORS_ONLN);
@@ -203,8 +204,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--json"))
       json = 1;
     else {
-      fprintf(stderr, "usage: bench_screen [--data DIR] [--names DIR] "
-                      "[--positives N] [--threads N] [--rounds N] [--json]\n");
+      fprintf(stderr,
+              "usage: bench_screen [--data DIR] [--names DIR] "
+              "[--positives N] [--threads N] [--rounds N] [--json]\n");
       return 2;
     }
   }
@@ -262,8 +264,8 @@ int main(int argc, char **argv) {
         if (emb_result_hit(r, k)->match) {
           fp++;
           if (getenv("BENCH_SHOW_FP"))
-            fprintf(stderr, "false positive: %s ~ %s (%.3f)\n",
-                    neg.q[i].text, emb_result_hit(r, k)->matched_name,
+            fprintf(stderr, "false positive: %s ~ %s (%.3f)\n", neg.q[i].text,
+                    emb_result_hit(r, k)->matched_name,
                     emb_result_hit(r, k)->score);
           break;
         }
@@ -290,8 +292,12 @@ int main(int argc, char **argv) {
   job *jobs = calloc((size_t)threads, sizeof(job));
   t1 = now();
   for (long t = 0; t < threads; t++) {
-    jobs[t] = (job){ix, &mix, mix.n * (size_t)t / (size_t)threads,
-                    mix.n * (size_t)(t + 1) / (size_t)threads, NULL, 0};
+    jobs[t] = (job){ix,
+                    &mix,
+                    mix.n * (size_t)t / (size_t)threads,
+                    mix.n * (size_t)(t + 1) / (size_t)threads,
+                    NULL,
+                    0};
     pthread_create(&tid[t], NULL, run, &jobs[t]);
   }
   for (long t = 0; t < threads; t++) pthread_join(tid[t], NULL);
@@ -302,16 +308,17 @@ int main(int argc, char **argv) {
   double recall = pos.n ? (double)recall_ok / (double)pos.n : 0;
   double fpr = neg.n ? (double)fp / (double)neg.n : 0;
   if (json) {
-    printf("{\"entities\":%zu,\"variants\":%zu,\"load_s\":%.3f,"
-           "\"index_s\":%.3f,\"peak_rss_mb\":%.1f,\"queries\":%zu,"
-           "\"qps_1\":%.0f,\"qps_all\":%.0f,\"threads\":%ld,"
-           "\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,"
-           "\"positives\":%zu,\"recall\":%.4f,\"negatives\":%zu,"
-           "\"false_positives\":%zu,\"fp_rate\":%.4f}\n",
-           ne, emb_index_variant_count(ix), t_load, t_index,
-           (double)ru.ru_maxrss / 1024.0, mix.n, (double)mix.n / single,
-           (double)mix.n / multi, threads, p50 * 1e6, p99 * 1e6, p999 * 1e6,
-           pmax * 1e6, pos.n, recall, neg.n, fp, fpr);
+    printf(
+        "{\"entities\":%zu,\"variants\":%zu,\"load_s\":%.3f,"
+        "\"index_s\":%.3f,\"peak_rss_mb\":%.1f,\"queries\":%zu,"
+        "\"qps_1\":%.0f,\"qps_all\":%.0f,\"threads\":%ld,"
+        "\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,"
+        "\"positives\":%zu,\"recall\":%.4f,\"negatives\":%zu,"
+        "\"false_positives\":%zu,\"fp_rate\":%.4f}\n",
+        ne, emb_index_variant_count(ix), t_load, t_index,
+        (double)ru.ru_maxrss / 1024.0, mix.n, (double)mix.n / single,
+        (double)mix.n / multi, threads, p50 * 1e6, p99 * 1e6, p999 * 1e6,
+        pmax * 1e6, pos.n, recall, neg.n, fp, fpr);
   } else {
     printf("embargo screening benchmark (%s)\n", data_dir);
     printf("  entities loaded          %zu (%zu name forms, %zu tokens)\n", ne,

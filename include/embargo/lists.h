@@ -98,11 +98,11 @@ typedef struct emb_entity {
 
 /* One loaded source file (or, for OFAC, one group of joined files). */
 typedef struct emb_source_info {
-  const char *path;      /* file path as given (OFAC: the primary file) */
-  const char *format;    /* "csl-csv", "csl-json", "ofac-sdn-csv", ... */
-  const char *name;      /* human name of the source */
-  const char *sha256;    /* hex digest of the file bytes (primary file) */
-  const char *list_date; /* YYYY-MM-DD: date in the file, else file mtime */
+  const char *path;        /* file path as given (OFAC: the primary file) */
+  const char *format;      /* "csl-csv", "csl-json", "ofac-sdn-csv", ... */
+  const char *name;        /* human name of the source */
+  const char *sha256;      /* hex digest of the file bytes (primary file) */
+  const char *list_date;   /* YYYY-MM-DD: date in the file, else file mtime */
   const char *date_origin; /* "content" or "mtime" */
   size_t rows;             /* data rows read */
   size_t entities;         /* entities loaded */

@@ -39,14 +39,14 @@ EMB_API size_t emb_index_variant_count(const emb_index *ix);
 EMB_API size_t emb_index_token_count(const emb_index *ix);
 
 typedef struct emb_screen_opts {
-  const char *country;        /* ISO alpha-2: only entities linked to it */
-  emb_entity_type type;       /* EMB_TYPE_UNKNOWN: any type */
-  const char *const *lists;   /* list codes to keep (borrowed), or NULL */
+  const char *country;      /* ISO alpha-2: only entities linked to it */
+  emb_entity_type type;     /* EMB_TYPE_UNKNOWN: any type */
+  const char *const *lists; /* list codes to keep (borrowed), or NULL */
   size_t n_lists;
-  const char *as_of;          /* YYYY-MM-DD: only entries in force then */
-  size_t limit;               /* 0: EMB_DEFAULT_LIMIT */
-  double min_score;           /* < 0: EMB_DEFAULT_MIN_SCORE */
-  double threshold;           /* <= 0: EMB_DEFAULT_THRESHOLD */
+  const char *as_of; /* YYYY-MM-DD: only entries in force then */
+  size_t limit;      /* 0: EMB_DEFAULT_LIMIT */
+  double min_score;  /* < 0: EMB_DEFAULT_MIN_SCORE */
+  double threshold;  /* <= 0: EMB_DEFAULT_THRESHOLD */
 } emb_screen_opts;
 
 /* Fills opts with the defaults (no filters). */
@@ -63,8 +63,8 @@ typedef struct emb_pair {
 } emb_pair;
 
 typedef struct emb_explain {
-  const char *form; /* "latin", "script" (original script) or "acronym" */
-  const char *query_norm;     /* the query's tokens, space-joined */
+  const char *form;       /* "latin", "script" (original script) or "acronym" */
+  const char *query_norm; /* the query's tokens, space-joined */
   const char *candidate_norm; /* the matched name's tokens */
   const emb_pair *pairs;
   size_t n_pairs;
@@ -101,10 +101,9 @@ EMB_API EMB_NODISCARD emb_status emb_screen(const emb_index *ix,
  * organisations (EMB_TYPE_UNKNOWN: organisation rules). threshold <= 0
  * means EMB_DEFAULT_THRESHOLD. The result holds exactly one hit with
  * entity NULL. Caller frees *out with emb_result_free(). */
-EMB_API EMB_NODISCARD emb_status emb_compare(const emb_index *ix,
-                                             const char *a, size_t alen,
-                                             const char *b, size_t blen,
-                                             emb_entity_type type,
+EMB_API EMB_NODISCARD emb_status emb_compare(const emb_index *ix, const char *a,
+                                             size_t alen, const char *b,
+                                             size_t blen, emb_entity_type type,
                                              double threshold,
                                              emb_result **out);
 

@@ -8,20 +8,20 @@
 
 #include "embargo/export.h"
 
-#define EMB_STATUS_MAP(X)                                               \
-  X(OK, 0, "success")                                                   \
-  X(ENOMEM, 1, "out of memory")                                         \
-  X(EINVAL, 2, "invalid argument")                                      \
-  X(EIO, 3, "input/output error")                                       \
-  X(EFORMAT, 4, "file is not in a recognised list format")              \
-  X(EPARSE, 5, "malformed input")                                       \
-  X(ETOOBIG, 6, "input exceeds a size limit")                           \
-  X(EUTF8, 7, "malformed UTF-8")                                        \
-  X(EMOSTLYBAD, 8, "too many bad rows: file rejected")                  \
-  X(ENOTFOUND, 9, "not found")                                          \
-  X(EICU, 10, "ICU error")                                              \
-  X(EEMPTY, 11, "no data loaded")                                       \
-  X(EDATE, 12, "invalid date")                                          \
+#define EMB_STATUS_MAP(X)                                  \
+  X(OK, 0, "success")                                      \
+  X(ENOMEM, 1, "out of memory")                            \
+  X(EINVAL, 2, "invalid argument")                         \
+  X(EIO, 3, "input/output error")                          \
+  X(EFORMAT, 4, "file is not in a recognised list format") \
+  X(EPARSE, 5, "malformed input")                          \
+  X(ETOOBIG, 6, "input exceeds a size limit")              \
+  X(EUTF8, 7, "malformed UTF-8")                           \
+  X(EMOSTLYBAD, 8, "too many bad rows: file rejected")     \
+  X(ENOTFOUND, 9, "not found")                             \
+  X(EICU, 10, "ICU error")                                 \
+  X(EEMPTY, 11, "no data loaded")                          \
+  X(EDATE, 12, "invalid date")                             \
   X(ETXN, 13, "invalid transaction")
 
 typedef enum emb_status {

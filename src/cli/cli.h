@@ -23,7 +23,7 @@ typedef struct cli_opt {
 } cli_opt;
 
 typedef struct cli_args {
-  const char *values[32]; /* by option id: the argument, or "" for flags */
+  const char *values[32];     /* by option id: the argument, or "" for flags */
   const char *multi_data[16]; /* every --data given, in order */
   size_t n_data;
   const char *pos[8]; /* positional arguments */

@@ -240,7 +240,7 @@ static void print_table(const emb_determination *d) {
                h->listed_from ? ", listed from " : ", listing date unknown",
                h->listed_from ? h->listed_from : "",
                h->in_force ? "" : " (not listed on that date)",
-               rule ? "used by rule "
+               rule           ? "used by rule "
                : !h->in_force ? "not counted"
                : h->score < best - 1e-9
                    ? "not used: the party matches another entry better"

@@ -8,9 +8,9 @@
 enum { O_DATA, O_FORMAT, O_HELP, O_THRESHOLD, O_TYPE, O_VERBOSE };
 
 static const cli_opt opts[] = {
-    {"data", 1, O_DATA},           {"format", 1, O_FORMAT},
-    {"help", 0, O_HELP},           {"threshold", 1, O_THRESHOLD},
-    {"type", 1, O_TYPE},           {"verbose", 0, O_VERBOSE},
+    {"data", 1, O_DATA}, {"format", 1, O_FORMAT},
+    {"help", 0, O_HELP}, {"threshold", 1, O_THRESHOLD},
+    {"type", 1, O_TYPE}, {"verbose", 0, O_VERBOSE},
 };
 
 #define MAX_STDIN ((size_t)1 << 30)
@@ -88,8 +88,9 @@ static int compare_stdin(const emb_index *ix, emb_entity_type type,
   size_t len = 0;
   char *data = read_all(stdin, &len);
   if (data == NULL) {
-    fprintf(stderr, "embargo compare: cannot read stdin (over 1 GiB or out "
-                    "of memory)\n");
+    fprintf(stderr,
+            "embargo compare: cannot read stdin (over 1 GiB or out "
+            "of memory)\n");
     return CLI_DATA;
   }
   emb__csv *csv = emb__csv_new(data, len, ',');
@@ -113,8 +114,10 @@ static int compare_stdin(const emb_index *ix, emb_entity_type type,
     }
     if (n != 2) {
       any_error = 1;
-      fprintf(stderr, "embargo compare: stdin line %ld: expected 2 fields "
-                      "(name1,name2), got %zu\n", line, n);
+      fprintf(stderr,
+              "embargo compare: stdin line %ld: expected 2 fields "
+              "(name1,name2), got %zu\n",
+              line, n);
       cli_emit_json(stdout, error_json(line, "expected 2 fields", EMB_EPARSE),
                     0);
       continue;
@@ -151,8 +154,9 @@ int cmd_compare(int argc, char **argv) {
   }
   int from_stdin = a.n_pos == 1 && strcmp(a.pos[0], "-") == 0;
   if (!from_stdin && a.n_pos != 2) {
-    fprintf(stderr, "embargo compare: give NAME1 NAME2, or '-' (see "
-                    "--help)\n");
+    fprintf(stderr,
+            "embargo compare: give NAME1 NAME2, or '-' (see "
+            "--help)\n");
     return CLI_USAGE;
   }
   const char *format = a.values[O_FORMAT] ? a.values[O_FORMAT] : "table";
@@ -162,8 +166,9 @@ int cmd_compare(int argc, char **argv) {
   }
   emb_entity_type type = EMB_TYPE_UNKNOWN;
   if (a.values[O_TYPE] && emb_entity_type_parse(a.values[O_TYPE], &type)) {
-    fprintf(stderr, "embargo compare: --type must be organization, person, "
-                    "vessel or aircraft\n");
+    fprintf(stderr,
+            "embargo compare: --type must be organization, person, "
+            "vessel or aircraft\n");
     return CLI_USAGE;
   }
   double thr = EMB_DEFAULT_THRESHOLD;

@@ -6,7 +6,7 @@
 enum { O_DATA, O_FORMAT, O_HELP, O_STRICT, O_VERBOSE };
 
 static const cli_opt opts[] = {
-    {"data", 1, O_DATA},   {"format", 1, O_FORMAT}, {"help", 0, O_HELP},
+    {"data", 1, O_DATA},     {"format", 1, O_FORMAT},   {"help", 0, O_HELP},
     {"strict", 0, O_STRICT}, {"verbose", 0, O_VERBOSE},
 };
 
@@ -45,8 +45,8 @@ static size_t count_lists(const emb_listset *ls, list_count *out, size_t cap) {
 
 int cmd_lists(int argc, char **argv) {
   cli_args a;
-  int rc = cli_parse("lists", opts, sizeof(opts) / sizeof(opts[0]), argc, argv,
-                     &a);
+  int rc =
+      cli_parse("lists", opts, sizeof(opts) / sizeof(opts[0]), argc, argv, &a);
   if (rc != CLI_OK) return rc;
   if (a.values[O_HELP]) {
     help();
@@ -91,7 +91,8 @@ int cmd_lists(int argc, char **argv) {
     json_object_set_new(j, "lists", lists);
     json_object_set_new(j, "entities",
                         json_integer((json_int_t)emb_listset_count(l.ls)));
-    json_object_set_new(j, "rejected_files", json_integer((json_int_t)l.errors));
+    json_object_set_new(j, "rejected_files",
+                        json_integer((json_int_t)l.errors));
     cli_emit_json(stdout, j, 1);
   } else {
     printf("%-14s %8s %8s %7s %-10s %-7s %-16s %s\n", "FORMAT", "ENTITIES",
@@ -103,9 +104,11 @@ int cmd_lists(int argc, char **argv) {
              s->sha256, s->path);
     }
     printf("\n%zu entities from %zu sources", emb_listset_count(l.ls), ns);
-    if (l.errors) printf("; %zu files rejected (see the errors above)", l.errors);
+    if (l.errors)
+      printf("; %zu files rejected (see the errors above)", l.errors);
     printf("\nby list:");
-    for (size_t i = 0; i < nc; i++) printf(" %s %zu", counts[i].code, counts[i].n);
+    for (size_t i = 0; i < nc; i++)
+      printf(" %s %zu", counts[i].code, counts[i].n);
     printf("\n");
   }
   cli_unload(&l);

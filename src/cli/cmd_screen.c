@@ -5,17 +5,27 @@
 #include "cli.h"
 
 enum {
-  O_AS_OF, O_COUNTRY, O_DATA, O_FORMAT, O_HELP, O_LIMIT, O_LIST,
-  O_MIN_SCORE, O_STRICT, O_THRESHOLD, O_TYPE, O_VERBOSE
+  O_AS_OF,
+  O_COUNTRY,
+  O_DATA,
+  O_FORMAT,
+  O_HELP,
+  O_LIMIT,
+  O_LIST,
+  O_MIN_SCORE,
+  O_STRICT,
+  O_THRESHOLD,
+  O_TYPE,
+  O_VERBOSE
 };
 
 static const cli_opt opts[] = {
-    {"as-of", 1, O_AS_OF},         {"country", 1, O_COUNTRY},
-    {"data", 1, O_DATA},           {"format", 1, O_FORMAT},
-    {"help", 0, O_HELP},           {"limit", 1, O_LIMIT},
-    {"list", 1, O_LIST},           {"min-score", 1, O_MIN_SCORE},
-    {"strict", 0, O_STRICT},       {"threshold", 1, O_THRESHOLD},
-    {"type", 1, O_TYPE},           {"verbose", 0, O_VERBOSE},
+    {"as-of", 1, O_AS_OF},   {"country", 1, O_COUNTRY},
+    {"data", 1, O_DATA},     {"format", 1, O_FORMAT},
+    {"help", 0, O_HELP},     {"limit", 1, O_LIMIT},
+    {"list", 1, O_LIST},     {"min-score", 1, O_MIN_SCORE},
+    {"strict", 0, O_STRICT}, {"threshold", 1, O_THRESHOLD},
+    {"type", 1, O_TYPE},     {"verbose", 0, O_VERBOSE},
 };
 
 static void help(void) {
@@ -87,8 +97,10 @@ static int configure(const cli_args *a, screen_cfg *c) {
   }
   if (a->values[O_AS_OF]) {
     if (!cli_valid_date(a->values[O_AS_OF])) {
-      fprintf(stderr, "embargo screen: --as-of needs a date YYYY-MM-DD, not "
-                      "'%s'\n", a->values[O_AS_OF]);
+      fprintf(stderr,
+              "embargo screen: --as-of needs a date YYYY-MM-DD, not "
+              "'%s'\n",
+              a->values[O_AS_OF]);
       return CLI_USAGE;
     }
     c->so.as_of = a->values[O_AS_OF];
@@ -177,8 +189,8 @@ static void print_table(const char *query, const emb_result *r) {
     printf("%-20s why: ", "");
     for (size_t k = 0; k < h->explain.n_pairs; k++) {
       const emb_pair *p = &h->explain.pairs[k];
-      printf("%s%s~%s (%s %.2f)", k ? ", " : "", p->query, p->candidate,
-             p->how, p->similarity);
+      printf("%s%s~%s (%s %.2f)", k ? ", " : "", p->query, p->candidate, p->how,
+             p->similarity);
     }
     if (h->explain.n_unmatched_query) {
       printf("; unmatched:");
@@ -230,15 +242,15 @@ static int screen_stdin(const emb_index *ix, const screen_cfg *c) {
      * the name. */
     while (len > 0 && line[len - 1] == '\r') len--;
     emb_result *r = NULL;
-    emb_status st = overlong ? EMB_ETOOBIG
-                             : emb_screen(ix, line, len, &c->so, &r);
+    emb_status st =
+        overlong ? EMB_ETOOBIG : emb_screen(ix, line, len, &c->so, &r);
     if (st != EMB_OK) {
       any_error = 1;
       fprintf(stderr, "embargo screen: stdin line %ld: %s\n", lineno,
               emb_strerror(st));
       /* An overlong line is not echoed: only its start was kept. */
-      cli_emit_json(stdout,
-                    error_json(overlong ? NULL : line, len, lineno, st), 0);
+      cli_emit_json(stdout, error_json(overlong ? NULL : line, len, lineno, st),
+                    0);
       continue;
     }
     for (size_t i = 0; i < emb_result_count(r); i++)
@@ -257,16 +269,17 @@ static int screen_stdin(const emb_index *ix, const screen_cfg *c) {
 
 int cmd_screen(int argc, char **argv) {
   cli_args a;
-  int rc = cli_parse("screen", opts, sizeof(opts) / sizeof(opts[0]), argc,
-                     argv, &a);
+  int rc =
+      cli_parse("screen", opts, sizeof(opts) / sizeof(opts[0]), argc, argv, &a);
   if (rc != CLI_OK) return rc;
   if (a.values[O_HELP]) {
     help();
     return CLI_OK;
   }
   if (a.n_pos != 1) {
-    fprintf(stderr, "embargo screen: give one NAME, or '-' to read names "
-                    "from stdin (see --help)\n");
+    fprintf(stderr,
+            "embargo screen: give one NAME, or '-' to read names "
+            "from stdin (see --help)\n");
     return CLI_USAGE;
   }
   screen_cfg c = {0};
@@ -276,8 +289,8 @@ int cmd_screen(int argc, char **argv) {
     return rc;
   }
   cli_loaded l;
-  rc = cli_load(&a, a.values[O_STRICT] != NULL, a.values[O_VERBOSE] != NULL,
-                1, &l);
+  rc = cli_load(&a, a.values[O_STRICT] != NULL, a.values[O_VERBOSE] != NULL, 1,
+                &l);
   if (rc != CLI_OK) {
     free(c.lists_buf);
     return rc;

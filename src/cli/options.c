@@ -49,8 +49,7 @@ int cli_parse(const char *cmd, const cli_opt *opts, size_t n, int argc,
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     const cli_opt *o = find(opts, n, name, len);
     if (o == NULL) {
-      fprintf(stderr, "embargo %s: unknown option '%s' (see --help)\n", cmd,
-              a);
+      fprintf(stderr, "embargo %s: unknown option '%s' (see --help)\n", cmd, a);
       return CLI_USAGE;
     }
     const char *val = "";

@@ -67,7 +67,9 @@ void cli_unload(cli_loaded *l) {
   memset(l, 0, sizeof(*l));
 }
 
-static json_t *num(double v) { return json_real(round(v * 1e4) / 1e4); }
+static json_t *num(double v) {
+  return json_real(round(v * 1e4) / 1e4);
+}
 
 static json_t *str_or_null(const char *s) {
   return s ? json_string(s) : json_null();
@@ -155,7 +157,8 @@ json_t *cli_hit_json(const emb_hit *h, double threshold) {
   json_object_set_new(j, "countries", str_array(e->countries, e->n_countries));
   if (e->programs && e->n_programs)
     json_object_set_new(j, "programs", str_array(e->programs, e->n_programs));
-  if (e->start_date) json_object_set_new(j, "start_date", json_string(e->start_date));
+  if (e->start_date)
+    json_object_set_new(j, "start_date", json_string(e->start_date));
   if (e->end_date) json_object_set_new(j, "end_date", json_string(e->end_date));
   if (e->license_requirement)
     json_object_set_new(j, "license_requirement",
@@ -164,7 +167,8 @@ json_t *cli_hit_json(const emb_hit *h, double threshold) {
     json_object_set_new(j, "license_policy", json_string(e->license_policy));
   if (e->citation) json_object_set_new(j, "citation", json_string(e->citation));
   if (e->n_footnotes)
-    json_object_set_new(j, "footnotes", str_array(e->footnotes, e->n_footnotes));
+    json_object_set_new(j, "footnotes",
+                        str_array(e->footnotes, e->n_footnotes));
   if (e->n_terms) json_object_set_new(j, "terms", terms_json(e));
   json_object_set_new(j, "explain", cli_explain_json(&h->explain, threshold));
   return j;

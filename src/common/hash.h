@@ -17,7 +17,9 @@ static inline uint64_t emb__hash_step(uint64_t h, unsigned char c) {
 }
 
 /* Folds the high bits into the low ones. */
-static inline uint64_t emb__hash_fold(uint64_t h) { return h ^ (h >> 29); }
+static inline uint64_t emb__hash_fold(uint64_t h) {
+  return h ^ (h >> 29);
+}
 
 /* Hash of s[0..n). */
 static inline uint64_t emb__hash_bytes(const char *s, size_t n) {

@@ -11,8 +11,7 @@
 
 int emb__walk_first_visit(emb__walk *w, const struct stat *sb) {
   for (size_t i = 0; i < w->n_seen; i++)
-    if (w->seen[i].dev == sb->st_dev && w->seen[i].ino == sb->st_ino)
-      return 0;
+    if (w->seen[i].dev == sb->st_dev && w->seen[i].ino == sb->st_ino) return 0;
   void *v = w->seen;
   emb__walk_id *slot = emb__vec_push(&v, &w->n_seen, sizeof(*slot));
   if (slot == NULL) return -1;
@@ -97,7 +96,7 @@ static emb_status walk(emb__walk *w, const char *dir, const char *skip,
 }
 
 emb_status emb__walk_dir(emb__walk *w, const char *dir, const char *skip,
-                         emb__walk_file_fn on_file,
-                         emb__walk_error_fn on_error, void *ud) {
+                         emb__walk_file_fn on_file, emb__walk_error_fn on_error,
+                         void *ud) {
   return walk(w, dir, skip, on_file, on_error, ud, 0);
 }

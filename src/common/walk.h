@@ -42,8 +42,8 @@ int emb__walk_first_visit(emb__walk *w, const struct stat *sb);
  * names that start with '.' and the path skip (may be NULL). Returns
  * EMB_OK, EMB_ENOMEM, or the first non-OK status of on_file. */
 emb_status emb__walk_dir(emb__walk *w, const char *dir, const char *skip,
-                         emb__walk_file_fn on_file,
-                         emb__walk_error_fn on_error, void *ud);
+                         emb__walk_file_fn on_file, emb__walk_error_fn on_error,
+                         void *ud);
 
 void emb__walk_free(emb__walk *w);
 

@@ -6,7 +6,9 @@
 
 #include "text/normalize.h"
 
-const char *emb_version(void) { return EMB_VERSION; }
+const char *emb_version(void) {
+  return EMB_VERSION;
+}
 
 void emb_cleanup(void) {
   emb__normalize_cleanup();

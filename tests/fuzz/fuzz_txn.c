@@ -22,8 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   char err[256];
   emb_txn *t = NULL;
-  if (emb_txn_parse((const char *)data, size, err, sizeof(err), &t) !=
-      EMB_OK)
+  if (emb_txn_parse((const char *)data, size, err, sizeof(err), &t) != EMB_OK)
     return 0;
   emb_determination *d = NULL;
   if (emb_check(rules, NULL, t, "2021-01-15", &d) == EMB_OK) {

@@ -304,7 +304,9 @@ static void test_cp1252_text(void **state) {
       by_name(ls, "M\xc3\xbcller\xe2\x80\x99s Zwirbelwerk GmbH");
   assert_true(has_alias(e, "Zwirbelwerk Quantenfabrik"));
   assert_int_equal(e->n_addresses, 1);
-  assert_string_equal(e->addresses[0], "Hauptstra\xc3\x9f" "e 1, Berlin, DE");
+  assert_string_equal(e->addresses[0],
+                      "Hauptstra\xc3\x9f"
+                      "e 1, Berlin, DE");
   assert_int_equal(d.errors, 0);
   assert_int_equal(d.warnings, 1);
   expect_diag(&d, "not UTF-8");

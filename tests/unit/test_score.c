@@ -57,8 +57,8 @@ static void test_scores(void **state) {
       {"corp/0.08/L", "xyz/1.0 corp/0.08/L", 0, 0.0, 0.3,
        "a legal form alone carries nothing"},
       {"international/0.3/G technology/0.3/G corp/0.08/L",
-       "acme/1.0 international/0.3/G technology/0.3/G corp/0.08/L", 0, 0.6,
-       0.8, "generic words alone stay below the threshold"},
+       "acme/1.0 international/0.3/G technology/0.3/G corp/0.08/L", 0, 0.6, 0.8,
+       "generic words alone stay below the threshold"},
       {"hua/0.7 wei/0.7", "huawei/0.9", 0, 1.0, 1.0, "written apart"},
       {"huawei/0.9", "hua/0.7 wei/0.7", 0, 1.0, 1.0, "written together"},
       {"smic/1.0",
@@ -75,10 +75,10 @@ static void test_scores(void **state) {
       {"huawie/1.0 technologies/0.3/G", "huawei/0.9 technologies/0.3/G", 0,
        0.92, 0.97, "one typo"},
       {"", "huawei/0.9", 0, 0.0, 0.0, "empty query"},
-      {"antonia/0.6 rodriguez/0.5", "rodriguez/0.5 antonio/0.6", 1, 0.6,
-       0.8, "a final-vowel variant of a person's name is another person"},
-      {"antonia/0.6 rodriguez/0.5", "rodriguez/0.5 antonio/0.6", 0, 0.9,
-       1.0, "for organisations it is a typo"},
+      {"antonia/0.6 rodriguez/0.5", "rodriguez/0.5 antonio/0.6", 1, 0.6, 0.8,
+       "a final-vowel variant of a person's name is another person"},
+      {"antonia/0.6 rodriguez/0.5", "rodriguez/0.5 antonio/0.6", 0, 0.9, 1.0,
+       "for organisations it is a typo"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     emb__stok q[16], c[16];
@@ -111,8 +111,8 @@ static void test_acronym(void **state) {
   (void)state;
   emb__stok t[8];
   char b[128], out[16];
-  size_t n = parse("semiconductor manufacturing of international corp/1/L", t,
-                   b);
+  size_t n =
+      parse("semiconductor manufacturing of international corp/1/L", t, b);
   t[2].flags = EMB__TOKF_GENERIC; /* "of" is a stop word */
   assert_int_equal(emb__acronym(t, n, 0, out, sizeof(out)), 3);
   assert_string_equal(out, "smi");

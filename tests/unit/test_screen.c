@@ -58,8 +58,7 @@ static const char *top(const char *q, const emb_screen_opts *o, double *score,
       for (size_t i = 0; i < h->explain.n_pairs; i++)
         sum += h->explain.pairs[i].similarity * h->explain.pairs[i].weight;
       if (sum < h->score - 0.08 || sum > h->score + 1e-6)
-        fail_msg("explanation of '%s' sums to %f, score %f", q, sum,
-                 h->score);
+        fail_msg("explanation of '%s' sums to %f, score %f", q, sum, h->score);
     }
   }
   emb_result_free(r);
@@ -75,17 +74,17 @@ static void test_queries(void **state) {
   } cases[] = {
       {"Acme Quantum Semiconductor Co Ltd", "EL:acme", 1},
       {"ACME QUANTUM SEMICONDUCTOR COMPANY LIMITED", "EL:acme", 1},
-      {"Acme Quantum Semiconducter", "EL:acme", 1},   /* typo */
-      {"Semiconductor Quantum Acme", "EL:acme", 1},    /* word order */
-      {"AQS", "EL:acme", 1},                           /* alias */
-      {"艾克米量子半导体有限公司", "EL:acme", 1},       /* script */
-      {"艾克米量子半導體有限公司", "EL:acme", 1},       /* traditional */
-      {"Ivan Sergeyevich Petrovsky", "SDN:1", 1},     /* person order */
-      {"Иван Петровский", "SDN:1", 0},                /* partial, below */
-      {"Huawei Trading", "UVL:1", 1},                 /* joined */
+      {"Acme Quantum Semiconducter", "EL:acme", 1}, /* typo */
+      {"Semiconductor Quantum Acme", "EL:acme", 1}, /* word order */
+      {"AQS", "EL:acme", 1},                        /* alias */
+      {"艾克米量子半导体有限公司", "EL:acme", 1},   /* script */
+      {"艾克米量子半導體有限公司", "EL:acme", 1},   /* traditional */
+      {"Ivan Sergeyevich Petrovsky", "SDN:1", 1},   /* person order */
+      {"Иван Петровский", "SDN:1", 0},              /* partial, below */
+      {"Huawei Trading", "UVL:1", 1},               /* joined */
       {"Zenith Lithography Systems Intl Corp", "EL:zenith", 1}, /* abbrev */
-      {"ZLSI", "EL:zenith", 1},                       /* initials */
-      {"Semiconductor", "", 0},                       /* one common word */
+      {"ZLSI", "EL:zenith", 1},                                 /* initials */
+      {"Semiconductor", "", 0}, /* one common word */
       {"Corporation", "", 0},
       {"", "", 0},
   };
@@ -95,10 +94,10 @@ static void test_queries(void **state) {
     const char *id = top(cases[i].q, NULL, &score, &match);
     if (strcmp(id, cases[i].want) != 0 ||
         (cases[i].want[0] && match != cases[i].match))
-      fail_msg("case %zu '%s': top '%s' (score %f, match %d), want '%s' "
-               "match %d",
-               i, cases[i].q, id, score, match, cases[i].want,
-               cases[i].match);
+      fail_msg(
+          "case %zu '%s': top '%s' (score %f, match %d), want '%s' "
+          "match %d",
+          i, cases[i].q, id, score, match, cases[i].want, cases[i].match);
   }
 }
 
@@ -111,22 +110,27 @@ static void test_filters(void **state) {
   emb_screen_opts_init(&o);
   o.lists = lists;
   o.n_lists = 1;
-  assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match), "");
+  assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match),
+                      "");
   emb_screen_opts_init(&o);
   o.country = "NL";
-  assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match), "");
+  assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match),
+                      "");
   emb_screen_opts_init(&o);
   o.type = EMB_TYPE_PERSON;
-  assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match), "");
+  assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match),
+                      "");
   /* Dates: before the start date, in force, after the end date. */
   emb_screen_opts_init(&o);
   o.as_of = "2020-12-17";
-  assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match), "");
+  assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match),
+                      "");
   o.as_of = "2020-12-18";
   assert_string_equal(top("Acme Quantum Semiconductor", &o, &score, &match),
                       "EL:acme");
   o.as_of = "2024-07-01";
-  assert_string_equal(top("Zenith Lithography Systems", &o, &score, &match), "");
+  assert_string_equal(top("Zenith Lithography Systems", &o, &score, &match),
+                      "");
   o.as_of = "2024-06-29";
   assert_string_equal(top("Zenith Lithography Systems", &o, &score, &match),
                       "EL:zenith");
@@ -188,9 +192,8 @@ static void test_compare(void **state) {
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     emb_result *r = NULL;
-    assert_int_equal(emb_compare(ix, cases[i].a, strlen(cases[i].a),
-                                 cases[i].b, strlen(cases[i].b), cases[i].t,
-                                 0, &r),
+    assert_int_equal(emb_compare(ix, cases[i].a, strlen(cases[i].a), cases[i].b,
+                                 strlen(cases[i].b), cases[i].t, 0, &r),
                      EMB_OK);
     const emb_hit *h = emb_result_hit(r, 0);
     if (h->match != cases[i].match)

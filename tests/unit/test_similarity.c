@@ -16,10 +16,10 @@ static void test_distance(void **state) {
     int max, want;
   } cases[] = {
       {"huawei", "huawei", 2, 0},
-      {"huawei", "huawie", 2, 1},  /* transposition counts once */
-      {"huawei", "huawi", 2, 1},   /* deletion */
-      {"huawei", "hhuawei", 2, 1}, /* insertion */
-      {"huawei", "huawel", 2, 1},  /* substitution */
+      {"huawei", "huawie", 2, 1},    /* transposition counts once */
+      {"huawei", "huawi", 2, 1},     /* deletion */
+      {"huawei", "hhuawei", 2, 1},   /* insertion */
+      {"huawei", "huawel", 2, 1},    /* substitution */
       {"submicron", "micron", 2, 3}, /* beyond max: max + 1 */
       {"kosmicheskii", "smic", 2, 3},
       {"", "abc", 5, 3},
@@ -32,8 +32,8 @@ static void test_distance(void **state) {
     int d = emb__osa_distance(cases[i].a, strlen(cases[i].a), cases[i].b,
                               strlen(cases[i].b), cases[i].max);
     if (d != cases[i].want)
-      fail_msg("case %zu: osa(%s, %s) = %d, want %d", i, cases[i].a,
-               cases[i].b, d, cases[i].want);
+      fail_msg("case %zu: osa(%s, %s) = %d, want %d", i, cases[i].a, cases[i].b,
+               d, cases[i].want);
   }
 }
 
@@ -44,8 +44,8 @@ static void test_similarity(void **state) {
     double lo, hi;
   } cases[] = {
       {"smic", "smic", 1.0, 1.0},
-      {"smic", "smit", 0.0, 0.0},     /* short tokens must be exact */
-      {"smic", "somic", 0.8, 0.8},    /* one letter short: weak pair */
+      {"smic", "smit", 0.0, 0.0},  /* short tokens must be exact */
+      {"smic", "somic", 0.8, 0.8}, /* one letter short: weak pair */
       {"gren", "green", 0.8, 0.8},
       {"micron", "submicron", 0.0, 0.0}, /* whole-token matching */
       {"smic", "kosmicheskii", 0.0, 0.0},
@@ -62,8 +62,8 @@ static void test_similarity(void **state) {
       {"technology", "technologies", 0.0, 0.0},     /* three edits */
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    double s = emb__token_similarity(cases[i].a, strlen(cases[i].a),
-                                     cases[i].b, strlen(cases[i].b));
+    double s = emb__token_similarity(cases[i].a, strlen(cases[i].a), cases[i].b,
+                                     strlen(cases[i].b));
     if (s < cases[i].lo - 1e-9 || s > cases[i].hi + 1e-9)
       fail_msg("case %zu: sim(%s, %s) = %f, want [%f, %f]", i, cases[i].a,
                cases[i].b, s, cases[i].lo, cases[i].hi);

@@ -269,14 +269,14 @@ static emb_status map_row(void *ctx, const emb__table *t, emb_entity *e,
   const char *p;
   size_t n;
   emb_status st = EMB_OK;
-#define TRY(c, expr)             \
-  do {                           \
-    emb__table_get(t, (c), &p, &n);      \
-    st = (expr);                 \
-    if (st != EMB_OK) {          \
-      *bad_col = col_names[(c)]; \
-      return st;                 \
-    }                            \
+#define TRY(c, expr)                \
+  do {                              \
+    emb__table_get(t, (c), &p, &n); \
+    st = (expr);                    \
+    if (st != EMB_OK) {             \
+      *bad_col = col_names[(c)];    \
+      return st;                    \
+    }                               \
   } while (0)
   TRY(C_SOURCE, emb__csl_set_source(s, e, &x->cache, p, n));
   emb__table_get(t, C_TYPE, &p, &n);

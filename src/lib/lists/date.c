@@ -49,8 +49,7 @@ emb_status emb__date_parse(const char *s, size_t len, char out[11]) {
     /* D Mon YYYY or DD Mon YYYY. */
     const char *sp = memchr(s, ' ', len);
     if (!sp || sp - s > 2 || !digits(s, (size_t)(sp - s), &d) ||
-        (size_t)(sp - s) + 9 != len || sp[4] != ' ' ||
-        !digits(sp + 5, 4, &y))
+        (size_t)(sp - s) + 9 != len || sp[4] != ' ' || !digits(sp + 5, 4, &y))
       return EMB_EDATE;
     for (int i = 0; i < 12; i++)
       if (strncasecmp(sp + 1, months[i], 3) == 0) m = i + 1;

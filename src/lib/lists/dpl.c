@@ -44,8 +44,7 @@ static const char source_name[] =
 
 /* Adds the address written as street, city, state, postal code, country
  * (the parts present, joined by ", "). */
-static emb_status add_address(emb__src *s, const emb__table *t,
-                              emb_entity *e) {
+static emb_status add_address(emb__src *s, const emb__table *t, emb_entity *e) {
   static const col order[] = {C_STREET, C_CITY, C_STATE, C_POSTAL, C_COUNTRY};
   const size_t n_parts = sizeof(order) / sizeof(order[0]);
   const char *p[sizeof(order) / sizeof(order[0])];
@@ -71,16 +70,16 @@ static emb_status add_address(emb__src *s, const emb__table *t,
 
 /* Sets a date column; a value that is not a date is reported and left
  * out, since the rest of the row is still good. */
-static emb_status set_date(emb__src *s, const emb__table *t, col c,
-                           long line, const char **field) {
+static emb_status set_date(emb__src *s, const emb__table *t, col c, long line,
+                           const char **field) {
   const char *p;
   size_t n;
   emb__table_get(t, c, &p, &n);
   if (n == 0) return EMB_OK;
   char ymd[11];
   if (emb__date_parse(p, n, ymd) != EMB_OK) {
-    emb__src_warn(s, line, "%s: not a date: \"%.*s\"; left empty",
-                  col_names[c], (int)(n > 40 ? 40 : n), p);
+    emb__src_warn(s, line, "%s: not a date: \"%.*s\"; left empty", col_names[c],
+                  (int)(n > 40 ? 40 : n), p);
     return EMB_OK;
   }
   return emb__src_set(s, field, ymd, 10);

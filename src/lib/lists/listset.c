@@ -102,7 +102,8 @@ static void free_entity_vectors(emb_entity *e) {
 
 void emb__src_rollback(emb__src *s) {
   emb_listset *ls = s->ls;
-  while (ls->n_ents > s->first_entity) free_entity_vectors(ls->ents[--ls->n_ents]);
+  while (ls->n_ents > s->first_entity)
+    free_entity_vectors(ls->ents[--ls->n_ents]);
 }
 
 emb_entity *emb__src_entity_new(emb__src *s) {
@@ -345,7 +346,9 @@ void emb__src_fail(emb__src *s, const char *fmt, ...) {
   va_end(ap);
 }
 
-void emb__src_row(emb__src *s) { s->info.rows++; }
+void emb__src_row(emb__src *s) {
+  s->info.rows++;
+}
 
 emb_status emb__src_set_list_date(emb__src *s, const char *ymd) {
   char d[11];
@@ -360,8 +363,12 @@ emb_status emb__src_set_name(emb__src *s, const char *name) {
   return s->info.name ? EMB_OK : EMB_ENOMEM;
 }
 
-const char *emb__src_path(const emb__src *s) { return s->info.path; }
-emb__arena *emb__src_arena(emb__src *s) { return &s->ls->arena; }
+const char *emb__src_path(const emb__src *s) {
+  return s->info.path;
+}
+emb__arena *emb__src_arena(emb__src *s) {
+  return &s->ls->arena;
+}
 
 /* FNV-1a over the lower-cased primary name and first country: a stable key
  * for sources that give their entries no number of their own. */
@@ -407,7 +414,8 @@ emb_status emb__listset_index_ids(emb_listset *ls) {
   if (t == NULL) return EMB_ENOMEM;
   for (size_t i = 0; i < ls->n_ents; i++) {
     size_t j = emb__hash_str(ls->ents[i]->id) & (cap - 1);
-    while (t[j] && strcmp(t[j]->id, ls->ents[i]->id) != 0) j = (j + 1) & (cap - 1);
+    while (t[j] && strcmp(t[j]->id, ls->ents[i]->id) != 0)
+      j = (j + 1) & (cap - 1);
     if (t[j] == NULL) t[j] = ls->ents[i]; /* the first of equal ids wins */
   }
   free(ls->by_id);
@@ -426,7 +434,9 @@ void emb_listset_free(emb_listset *ls) {
   free(ls);
 }
 
-size_t emb_listset_count(const emb_listset *ls) { return ls->n_ents; }
+size_t emb_listset_count(const emb_listset *ls) {
+  return ls->n_ents;
+}
 
 const emb_entity *emb_listset_entity(const emb_listset *ls, size_t i) {
   return i < ls->n_ents ? ls->ents[i] : NULL;
@@ -455,7 +465,9 @@ const emb_terms *emb_entity_terms_at(const emb_entity *e, const char *date) {
   return NULL;
 }
 
-size_t emb_listset_source_count(const emb_listset *ls) { return ls->n_sources; }
+size_t emb_listset_source_count(const emb_listset *ls) {
+  return ls->n_sources;
+}
 
 const emb_source_info *emb_listset_source(const emb_listset *ls, size_t i) {
   return i < ls->n_sources ? &ls->sources[i] : NULL;

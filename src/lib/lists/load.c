@@ -52,10 +52,9 @@ typedef struct loader {
   ofac_group *groups;
   size_t n_groups;
   emb__walk walk; /* files and directories visited, by identity */
-  int failed; /* a file was rejected */
+  int failed;     /* a file was rejected */
   emb_status first_error;
 } loader;
-
 
 static void diag(loader *L, const char *sev, const char *path, long line,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -157,8 +156,7 @@ static emb_status finish(loader *L, emb__src *s, emb_status st) {
   return emb__src_commit(s);
 }
 
-static emb_status load_single(loader *L, const emb__format *fmt,
-                              file_buf *fb) {
+static emb_status load_single(loader *L, const emb__format *fmt, file_buf *fb) {
   emb__src s;
   emb_status st = emb__src_begin(&s, L->ls, fb->path, fmt->name, L->opts);
   if (st != EMB_OK) return st;
@@ -170,8 +168,8 @@ static emb_status load_single(loader *L, const emb__format *fmt,
 static int has_list_extension(const char *path) {
   const char *dot = strrchr(path, '.');
   if (dot == NULL) return 0;
-  static const char *exts[] = {".csv", ".tsv", ".txt", ".json", ".jsonl",
-                               ".xml", ".ndjson"};
+  static const char *exts[] = {".csv",   ".tsv", ".txt",   ".json",
+                               ".jsonl", ".xml", ".ndjson"};
   for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
     if (strcasecmp(dot, exts[i]) == 0) return 1;
   return 0;
@@ -202,7 +200,8 @@ static emb_status add_ofac_part(loader *L, emb__ofac_part part, file_buf *fb) {
     g->consolidated = cons;
   }
   if (g->parts[part].path != NULL) {
-    reject(L, fb->path, EMB_EFORMAT, "a second OFAC file of the same part in this directory");
+    reject(L, fb->path, EMB_EFORMAT,
+           "a second OFAC file of the same part in this directory");
     free_buf(fb);
     return EMB_OK;
   }
@@ -230,7 +229,8 @@ static emb_status load_file(loader *L, const char *path, int explicit_file) {
   emb__ofac_part part = emb__ofac_probe(fb.data, head);
   if (part != EMB__OFAC_NONE) return add_ofac_part(L, part, &fb);
   if (explicit_file || has_list_extension(path))
-    reject(L, path, EMB_EFORMAT, "no list format matches its header or structure");
+    reject(L, path, EMB_EFORMAT,
+           "no list format matches its header or structure");
   free_buf(&fb);
   return EMB_OK;
 }
@@ -283,7 +283,9 @@ static void free_groups(loader *L) {
 }
 
 /* libxml2 must be initialised once, before threads may parse at once. */
-static void init_xml(void) { xmlInitParser(); }
+static void init_xml(void) {
+  xmlInitParser();
+}
 
 emb_status emb_listset_load(const char *const *paths, size_t n_paths,
                             const emb_load_opts *opts, emb_listset **out) {
@@ -314,7 +316,8 @@ emb_status emb_listset_load(const char *const *paths, size_t n_paths,
   free_groups(&L);
   emb__walk_free(&L.walk);
   if (st == EMB_OK && L.failed && opts && opts->strict) st = L.first_error;
-  if (st == EMB_OK && ls->n_ents == 0) st = L.failed ? L.first_error : EMB_EEMPTY;
+  if (st == EMB_OK && ls->n_ents == 0)
+    st = L.failed ? L.first_error : EMB_EEMPTY;
   if (st == EMB_OK) st = emb__listset_index_ids(ls);
   if (st != EMB_OK) {
     emb_listset_free(ls);

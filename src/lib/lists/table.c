@@ -27,8 +27,8 @@ static int header_eq(const emb__csv_field *f, const char *name) {
 
 /* Maps header names to field indexes; returns how many required columns
  * were found. */
-static size_t map_header(const emb__table_spec *spec,
-                         const emb__csv_field *f, size_t n, int *idx) {
+static size_t map_header(const emb__table_spec *spec, const emb__csv_field *f,
+                         size_t n, int *idx) {
   for (size_t c = 0; c < spec->n_columns; c++) idx[c] = -1;
   for (size_t i = 0; i < n; i++)
     for (size_t c = 0; c < spec->n_columns; c++)
@@ -59,8 +59,7 @@ static int is_header_row(const emb__table_spec *spec, const emb__table *t) {
   return 1;
 }
 
-int emb__table_probe(const emb__table_spec *spec, const char *head,
-                     size_t n) {
+int emb__table_probe(const emb__table_spec *spec, const char *head, size_t n) {
   emb__csv *r = emb__csv_new(head, n, spec->sep);
   if (r == NULL) return 0;
   const emb__csv_field *f;

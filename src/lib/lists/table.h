@@ -15,8 +15,8 @@
 
 /* The current row as a format's map_row sees it. */
 typedef struct emb__table {
-  const emb__csv_field *f;       /* the row's fields (borrowed) */
-  int idx[EMB__TABLE_MAX_COLS];  /* field index of each column, or -1 */
+  const emb__csv_field *f;      /* the row's fields (borrowed) */
+  int idx[EMB__TABLE_MAX_COLS]; /* field index of each column, or -1 */
 } emb__table;
 
 /* The value of column c in the current row, trimmed; "" when the file has
@@ -24,13 +24,13 @@ typedef struct emb__table {
 void emb__table_get(const emb__table *t, int c, const char **p, size_t *n);
 
 typedef struct emb__table_spec {
-  const char *source_name; /* human name of the source (copied) */
-  char sep;                /* ',' or '\t' */
+  const char *source_name;    /* human name of the source (copied) */
+  char sep;                   /* ',' or '\t' */
   const char *const *columns; /* column names, matched ignoring case */
   size_t n_columns;           /* at most EMB__TABLE_MAX_COLS */
-  const int *required; /* columns without which the file is not this
-                          format; a later row holding their names is a
-                          repeated header */
+  const int *required;        /* columns without which the file is not this
+                                 format; a later row holding their names is a
+                                 repeated header */
   size_t n_required;
   const char *header_desc; /* "a CSL header (source, entity_number, …)" */
   const int *nonempty;     /* columns every row must fill */

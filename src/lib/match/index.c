@@ -315,13 +315,13 @@ emb_status emb_index_build(const emb_listset *ls, emb_index **out) {
       if (emb__normalize(name, strlen(name), nn) != EMB_OK) continue;
       /* A Latin form transliterated from another script has no typos:
        * different characters are different names. */
-      int latin_mode = emb__mode_for(e->type, nn->latin, nn->n_latin,
-                                     nn->n_script > 0);
+      int latin_mode =
+          emb__mode_for(e->type, nn->latin, nn->n_latin, nn->n_script > 0);
       st = add_variant(ix, &pv, (uint32_t)ei, (uint16_t)ni, EMB__FORM_LATIN,
                        nn->latin, nn->n_latin, latin_mode, first);
       if (st == EMB_OK)
-        st = add_variant(ix, &pv, (uint32_t)ei, (uint16_t)ni,
-                         EMB__FORM_SCRIPT, nn->script, nn->n_script,
+        st = add_variant(ix, &pv, (uint32_t)ei, (uint16_t)ni, EMB__FORM_SCRIPT,
+                         nn->script, nn->n_script,
                          emb__mode_for(e->type, nn->script, nn->n_script, 1),
                          first);
     }
@@ -357,6 +357,12 @@ emb_status emb_index_build(const emb_listset *ls, emb_index **out) {
   return EMB_OK;
 }
 
-const emb_listset *emb_index_listset(const emb_index *ix) { return ix->ls; }
-size_t emb_index_variant_count(const emb_index *ix) { return ix->nvars; }
-size_t emb_index_token_count(const emb_index *ix) { return ix->ntoks; }
+const emb_listset *emb_index_listset(const emb_index *ix) {
+  return ix->ls;
+}
+size_t emb_index_variant_count(const emb_index *ix) {
+  return ix->nvars;
+}
+size_t emb_index_token_count(const emb_index *ix) {
+  return ix->ntoks;
+}

@@ -162,8 +162,8 @@ size_t emb__acronym(const emb__stok *t, size_t n, int with_legal, char *out,
  * as "Technologies Co Ltd" matter less). With EMB__MODE_EXACT tokens must
  * be equal (names transliterated from another script have no typos). al
  * may be NULL; when set it receives the alignment for explanations. */
-double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
-                  size_t nc, int mode, emb__alignment *al);
+double emb__score(const emb__stok *q, size_t nq, const emb__stok *c, size_t nc,
+                  int mode, emb__alignment *al);
 
 /* The scoring mode of a name form of an entity of type t. A name of an
  * entity whose type the list does not give is scored as a person's when

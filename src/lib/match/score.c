@@ -108,7 +108,7 @@ static double pair_similarity(const emb__stok *a, const emb__stok *b,
 }
 
 static inline int joined_equals(const emb__stok *a, const emb__stok *b,
-                         const emb__stok *whole) {
+                                const emb__stok *whole) {
   return (size_t)a->len + b->len == whole->len &&
          memcmp(a->text, whole->text, a->len) == 0 &&
          memcmp(b->text, whole->text + a->len, b->len) == 0;
@@ -138,8 +138,8 @@ static double acronym_score(const emb__stok *one, size_t n1,
   return 0;
 }
 
-double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
-                  size_t nc, int mode, emb__alignment *al) {
+double emb__score(const emb__stok *q, size_t nq, const emb__stok *c, size_t nc,
+                  int mode, emb__alignment *al) {
   int person = (mode & EMB__MODE_PERSON) != 0;
   int exact_only = (mode & EMB__MODE_EXACT) != 0;
   if (al) memset(al, 0, sizeof(*al));
@@ -166,8 +166,7 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
     if ((q[i].flags | q[i + 1].flags) & EMB__TOKF_LEGAL) continue;
     for (size_t j = 0; j < nc && np < MAX_CAND_PAIRS; j++) {
       if (!joined_equals(&q[i], &q[i + 1], &c[j])) continue;
-      cand[np] = (emb__align_pair){3ull << i, 1ull << j, 1.0f,
-                                   EMB__HOW_JOINED};
+      cand[np] = (emb__align_pair){3ull << i, 1ull << j, 1.0f, EMB__HOW_JOINED};
       gain[np++] = q[i].weight + q[i + 1].weight + c[j].weight;
     }
   }
@@ -175,8 +174,7 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
     if ((c[j].flags | c[j + 1].flags) & EMB__TOKF_LEGAL) continue;
     for (size_t i = 0; i < nq && np < MAX_CAND_PAIRS; i++) {
       if (!joined_equals(&c[j], &c[j + 1], &q[i])) continue;
-      cand[np] = (emb__align_pair){1ull << i, 3ull << j, 1.0f,
-                                   EMB__HOW_SPLIT};
+      cand[np] = (emb__align_pair){1ull << i, 3ull << j, 1.0f, EMB__HOW_SPLIT};
       gain[np++] = q[i].weight + c[j].weight + c[j + 1].weight;
     }
   }
@@ -229,7 +227,8 @@ double emb__score(const emb__stok *q, size_t nq, const emb__stok *c,
   /* Several distinctive words all only nearly equal ("Xavier Gonzales"
    * for "Javier Gonzalez") are weaker evidence than the same score with
    * one word exact: a different name, not a typo, is the likelier story. */
-  if (!anchor && emb__popcount32((uint32_t)(qused & distinctive_mask)) +
+  if (!anchor &&
+      emb__popcount32((uint32_t)(qused & distinctive_mask)) +
               emb__popcount32((uint32_t)((qused & distinctive_mask) >> 32)) >=
           2)
     score *= NO_ANCHOR_FACTOR;

@@ -7,8 +7,8 @@
  * adjacent query tokens written together, and initials. Each candidate's
  * accumulated pair weight over the weight of both names estimates its
  * score; the best few (24, or twice the hits asked for) that pass the
- * filters are scored precisely; the best form per entity becomes a hit. Explanations
- * are built only for the hits returned.
+ * filters are scored precisely; the best form per entity becomes a hit.
+ * Explanations are built only for the hits returned.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,7 +193,10 @@ static float collect_form(const emb_index *ix, emb__scratch *s,
     if (id >= 0 && (ix->toks[id].post_n <= MAX_POSTINGS || distinctive <= 1))
       add_postings(ix, s, (uint32_t)id, q[i].weight);
     if (typos && q[i].len >= 4 && is_ascii(q[i].text, q[i].len)) {
-      collect c = {.ix = ix, .s = s, .text = q[i].text, .len = q[i].len,
+      collect c = {.ix = ix,
+                   .s = s,
+                   .text = q[i].text,
+                   .len = q[i].len,
                    .w = q[i].weight};
       emb__tok_neighbours(ix, q[i].text, q[i].len, on_neighbour, &c);
     }
@@ -207,7 +210,8 @@ static float collect_form(const emb_index *ix, emb__scratch *s,
     memcpy(key, q[i].text, q[i].len);
     memcpy(key + q[i].len, q[i + 1].text, q[i + 1].len);
     int64_t id = emb__tok_find(ix, key, len);
-    if (id >= 0) add_postings(ix, s, (uint32_t)id, q[i].weight + q[i + 1].weight);
+    if (id >= 0)
+      add_postings(ix, s, (uint32_t)id, q[i].weight + q[i + 1].weight);
   }
   /* A long name given in full may be listed by its initials. */
   for (int legal = 0; legal < 2; legal++) {
@@ -357,8 +361,8 @@ static emb_status explain(emb__arena *ar, emb_hit *hit, const emb__stok *q,
   for (size_t i = 1; i < al.n; i++) {
     emb__align_pair p = al.pairs[i];
     size_t k = i;
-    for (; k > 0 && __builtin_ctzll(al.pairs[k - 1].qmask) >
-                        __builtin_ctzll(p.qmask);
+    for (; k > 0 &&
+           __builtin_ctzll(al.pairs[k - 1].qmask) > __builtin_ctzll(p.qmask);
          k--)
       al.pairs[k] = al.pairs[k - 1];
     al.pairs[k] = p;
@@ -411,7 +415,9 @@ static emb_status explain(emb__arena *ar, emb_hit *hit, const emb__stok *q,
   return EMB_OK;
 }
 
-static emb_result *result_new(void) { return calloc(1, sizeof(emb_result)); }
+static emb_result *result_new(void) {
+  return calloc(1, sizeof(emb_result));
+}
 
 /* The Latin form of a name written in another script is a reading of it
  * (pinyin syllables), whose tokens' frequencies in Latin-script lists say
@@ -490,10 +496,10 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
     emb_screen_opts_init(&dflt);
     opts = &dflt;
   }
-  double threshold = opts->threshold > 0 ? opts->threshold
-                                         : EMB_DEFAULT_THRESHOLD;
-  double min_score = opts->min_score >= 0 ? opts->min_score
-                                          : EMB_DEFAULT_MIN_SCORE;
+  double threshold =
+      opts->threshold > 0 ? opts->threshold : EMB_DEFAULT_THRESHOLD;
+  double min_score =
+      opts->min_score >= 0 ? opts->min_score : EMB_DEFAULT_MIN_SCORE;
   size_t limit = opts->limit ? opts->limit : EMB_DEFAULT_LIMIT;
   emb__normname nn;
   emb_status st = normalize_query(ix, name ? name : "", len, &nn);
@@ -550,8 +556,8 @@ emb_status emb_screen(const emb_index *ix, const char *name, size_t len,
   }
   /* One hit per entity id (the same entry may come from several files);
    * the best-scoring form wins because the list is sorted. */
-  emb_hit *hits = emb__arena_alloc(&r->arena, (limit < nh ? limit : nh + 1) *
-                                                  sizeof(emb_hit));
+  emb_hit *hits = emb__arena_alloc(
+      &r->arena, (limit < nh ? limit : nh + 1) * sizeof(emb_hit));
   if (hits == NULL) {
     emb_result_free(r);
     *out = NULL;
@@ -655,7 +661,9 @@ emb_status emb_compare(const emb_index *ix, const char *a, size_t alen,
   return EMB_OK;
 }
 
-size_t emb_result_count(const emb_result *r) { return r ? r->n : 0; }
+size_t emb_result_count(const emb_result *r) {
+  return r ? r->n : 0;
+}
 
 const emb_hit *emb_result_hit(const emb_result *r, size_t i) {
   return r && i < r->n ? &r->hits[i] : NULL;

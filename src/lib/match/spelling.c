@@ -17,20 +17,24 @@
 #include "similarity.h"
 
 static const char *const words[] = {
-    "aktsionernoe", "anonima",       "association",  "bank",
-    "commercial",   "companhia",     "compania",     "company",
-    "corporation",  "development",   "electronics",  "energy",
-    "engineering",  "enterprise",    "enterprises",  "foundation",
-    "general",      "global",        "group",        "holding",
-    "holdings",     "import",        "incorporated", "industrial",
-    "industries",   "industry",      "institute",    "international",
-    "investment",   "joint",         "limitada",     "limited",
-    "liability",    "management",    "manufacturing", "national",
-    "obshchestvo",  "ogranichennoy", "otvetstvennostyu", "production",
-    "publichnoe",   "research",      "scientific",   "services",
-    "shipping",     "sirketi",       "sociedad",     "stock",
-    "systems",      "technologies",  "technology",   "ticaret",
-    "trading",      "zakrytoe",
+    "aktsionernoe",  "anonima",       "association",
+    "bank",          "commercial",    "companhia",
+    "compania",      "company",       "corporation",
+    "development",   "electronics",   "energy",
+    "engineering",   "enterprise",    "enterprises",
+    "foundation",    "general",       "global",
+    "group",         "holding",       "holdings",
+    "import",        "incorporated",  "industrial",
+    "industries",    "industry",      "institute",
+    "international", "investment",    "joint",
+    "limitada",      "limited",       "liability",
+    "management",    "manufacturing", "national",
+    "obshchestvo",   "ogranichennoy", "otvetstvennostyu",
+    "production",    "publichnoe",    "research",
+    "scientific",    "services",      "shipping",
+    "sirketi",       "sociedad",      "stock",
+    "systems",       "technologies",  "technology",
+    "ticaret",       "trading",       "zakrytoe",
 };
 
 const char *emb__spelling_fix(const char *t, size_t n) {
@@ -41,8 +45,7 @@ const char *emb__spelling_fix(const char *t, size_t n) {
     size_t wn = strlen(words[i]);
     if ((wn > n ? wn - n : n - wn) > 2) continue;
     /* One edit changes at most two letters of the letter set. */
-    if (emb__popcount32(mask ^ emb__letter_mask(words[i], wn)) > 4)
-      continue;
+    if (emb__popcount32(mask ^ emb__letter_mask(words[i], wn)) > 4) continue;
     double sim = emb__token_similarity(t, n, words[i], wn);
     if (sim >= 1.0) return NULL; /* spelt right */
     if (sim <= 0) continue;

@@ -768,7 +768,8 @@ emb_status emb__normalize(const char *utf8, size_t len, emb__normname *out) {
   size_t i = 0;
   while (i < len && (unsigned char)utf8[i] < 0x80) i++;
   if (i == len) return norm_ascii(utf8, len, out);
-  if (!emb__utf8_valid((const unsigned char *)utf8 + i, len - i)) return EMB_EUTF8;
+  if (!emb__utf8_valid((const unsigned char *)utf8 + i, len - i))
+    return EMB_EUTF8;
   return norm_icu(utf8, len, out);
 }
 

@@ -30,10 +30,10 @@
 
 #include "embargo/status.h"
 
-#define EMB__NORM_MAX_INPUT 1024   /* bytes of input name; more: ETOOBIG */
-#define EMB__NORM_MAX_TOKENS 48    /* per form; extra tokens are dropped */
-#define EMB__NORM_MAX_TOKEN 48     /* bytes per token; longer are cut */
-#define EMB__NORM_BUF 4096         /* storage for both forms' tokens */
+#define EMB__NORM_MAX_INPUT 1024 /* bytes of input name; more: ETOOBIG */
+#define EMB__NORM_MAX_TOKENS 48  /* per form; extra tokens are dropped */
+#define EMB__NORM_MAX_TOKEN 48   /* bytes per token; longer are cut */
+#define EMB__NORM_BUF 4096       /* storage for both forms' tokens */
 
 enum {
   EMB__TOKF_LEGAL = 1,   /* a canonical legal form: low weight */
@@ -64,8 +64,7 @@ typedef struct emb__normname {
 emb_status emb__normalize(const char *utf8, size_t len, emb__normname *out);
 
 /* The same, forcing the ICU path even for ASCII input (for tests). */
-emb_status emb__normalize_icu(const char *utf8, size_t len,
-                              emb__normname *out);
+emb_status emb__normalize_icu(const char *utf8, size_t len, emb__normname *out);
 
 /* Releases ICU objects (call at exit, before u_cleanup). */
 void emb__normalize_cleanup(void);
