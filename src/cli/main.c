@@ -23,8 +23,9 @@ static void usage(FILE *f) {
     fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fprintf(f,
           "\n'embargo <command> --help' describes a command.\n"
-          "exit codes: 0 ok, 1 a match was found, 2 usage error, "
-          "3 data error\n");
+          "exit codes: 0 ok, 1 a match was found (screen, compare) or a\n"
+          "licence is required (check), 2 usage error, 3 data error, 4 a\n"
+          "fact needed for a determination is missing (check)\n");
 }
 
 int main(int argc, char **argv) {
