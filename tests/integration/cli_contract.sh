@@ -27,6 +27,18 @@ jq_true '.rejected_files == 1 and (.sources | length) == 1 and .sources[0].forma
 grep -q "notalist.csv" "$TMP/err" || fail "rejected file not named on stderr"
 expect_rc 3 $E lists --strict --data "$TMP"
 
+# A FIFO given as --data is refused at once instead of blocking; a large
+# file that is not a list costs only the probe of its first 64 KiB.
+mkfifo "$TMP/fifo"
+expect_rc 3 timeout 10 $E lists --data "$TMP/fifo"
+grep -q "not a regular file" "$TMP/err" || fail "FIFO not refused by name"
+mkdir "$TMP/big"
+truncate -s 2G "$TMP/big/blob.bin" # sparse: no disk used
+cp "$LISTS/bis/dpl.txt" "$TMP/big/"
+expect_rc 0 timeout 10 $E lists --format json --data "$TMP/big"
+jq_true '.rejected_files == 0 and (.sources | length) == 1'
+rm -f "$TMP/big/blob.bin"
+
 # compare: JSON shape, match exit code, CSV on stdin with RFC 4180 quoting.
 expect_rc 1 $E compare --format json "Huawei Technologies Co., Ltd." "HUAWEI TECHNOLOGIES COMPANY LIMITED"
 jq_true 'has("name1") and has("name2") and (.score >= 0.9) and .match == true and (.explain.pairs | length >= 1)'

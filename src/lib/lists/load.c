@@ -77,7 +77,12 @@ static void reject(loader *L, const char *path, emb_status st,
        emb_strerror(st), why && *why ? ": " : "", why ? why : "");
 }
 
-static emb_status read_file(const char *path, file_buf *fb) {
+/* Reads path into fb: the whole file, or only its first `limit` bytes
+ * (then *complete says whether that was all of it). A whole file over
+ * EMB__MAX_FILE is EMB_ETOOBIG; a head is read whatever the size, so a
+ * large file that is no list costs only the probe. */
+static emb_status read_file(const char *path, file_buf *fb, size_t limit,
+                            int *complete) {
   memset(fb, 0, sizeof(*fb));
   FILE *f = fopen(path, "rb");
   if (f == NULL) return EMB_EIO;
@@ -86,11 +91,13 @@ static emb_status read_file(const char *path, file_buf *fb) {
     fclose(f);
     return EMB_EIO;
   }
-  if ((size_t)st.st_size > EMB__MAX_FILE) {
+  size_t size = (size_t)st.st_size;
+  *complete = size <= limit;
+  if (*complete && size > EMB__MAX_FILE) {
     fclose(f);
     return EMB_ETOOBIG;
   }
-  size_t cap = (size_t)st.st_size + 1;
+  size_t cap = (*complete ? size : limit) + 1;
   char *data = malloc(cap);
   if (data == NULL) {
     fclose(f);
@@ -210,23 +217,39 @@ static emb_status add_ofac_part(loader *L, emb__ofac_part part, file_buf *fb) {
   return EMB_OK;
 }
 
+/* Reads the rest of a file whose head was recognised. */
+static emb_status read_rest(const char *path, file_buf *fb, int complete) {
+  if (complete) return EMB_OK;
+  free_buf(fb);
+  return read_file(path, fb, EMB__MAX_FILE, &complete);
+}
+
 static emb_status load_file(loader *L, const char *path, int explicit_file) {
   file_buf fb;
-  emb_status st = read_file(path, &fb);
+  int complete;
+  /* The format is decided on the first PROBE_BYTES: only a recognised
+   * file is read whole. */
+  emb_status st = read_file(path, &fb, PROBE_BYTES, &complete);
+  const emb__format *fmt = NULL;
+  emb__ofac_part part = EMB__OFAC_NONE;
+  if (st == EMB_OK) {
+    for (size_t i = 0; fmt == NULL && i < sizeof(formats) / sizeof(formats[0]);
+         i++)
+      if (formats[i]->probe(fb.data, fb.len)) fmt = formats[i];
+    if (fmt == NULL) part = emb__ofac_probe(fb.data, fb.len);
+    if (fmt != NULL || part != EMB__OFAC_NONE)
+      st = read_rest(path, &fb, complete);
+  }
   if (st != EMB_OK) {
     if (st == EMB_ENOMEM) return st;
     reject(L, path, st, st == EMB_EIO ? strerror(errno) : NULL);
     return EMB_OK;
   }
-  size_t head = fb.len < PROBE_BYTES ? fb.len : PROBE_BYTES;
-  for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-    if (formats[i]->probe(fb.data, head)) {
-      st = load_single(L, formats[i], &fb);
-      free_buf(&fb);
-      return st;
-    }
+  if (fmt != NULL) {
+    st = load_single(L, fmt, &fb);
+    free_buf(&fb);
+    return st;
   }
-  emb__ofac_part part = emb__ofac_probe(fb.data, head);
   if (part != EMB__OFAC_NONE) return add_ofac_part(L, part, &fb);
   if (explicit_file || has_list_extension(path))
     reject(L, path, EMB_EFORMAT,
@@ -301,6 +324,11 @@ emb_status emb_listset_load(const char *const *paths, size_t n_paths,
     struct stat sb;
     if (stat(paths[i], &sb) != 0) {
       reject(&L, paths[i], EMB_EIO, strerror(errno));
+      continue;
+    }
+    if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
+      /* A FIFO or device would block or never end. */
+      reject(&L, paths[i], EMB_EIO, "not a regular file or directory");
       continue;
     }
     /* A path given twice, or inside a directory given too, loads once. */
