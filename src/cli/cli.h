@@ -58,6 +58,9 @@ void cli_emit_json(FILE *f, json_t *j, int pretty);
 /* Parses a number in [lo, hi]; returns 0 on success. */
 int cli_parse_double(const char *s, double lo, double hi, double *out);
 int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
+/* Reads all of f, at most max bytes, into a malloc'd buffer (caller
+ * frees); NULL when it is longer, on a read error or out of memory. */
+char *cli_read_all(FILE *f, size_t max, size_t *len);
 /* Checks a YYYY-MM-DD calendar date. */
 int cli_valid_date(const char *s);
 

@@ -372,30 +372,6 @@ static int run_jsonl(const emb_ruleset *rs, const cli_loaded *l,
   return any_undecided ? CLI_UNDECIDED : CLI_OK;
 }
 
-/* Reads all of f, at most max bytes; NULL when it is longer or on error. */
-static char *read_all(FILE *f, size_t max, size_t *len) {
-  size_t cap = 8192, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    if (n == cap) {
-      if (cap > max) break;
-      char *nb = realloc(buf, cap * 2);
-      if (nb == NULL) break;
-      buf = nb;
-      cap *= 2;
-    }
-    size_t k = fread(buf + n, 1, cap - n, f);
-    n += k;
-    if (k == 0) {
-      if (ferror(f) || n > max) break;
-      *len = n;
-      return buf;
-    }
-  }
-  free(buf);
-  return NULL;
-}
-
 static int configure(const cli_args *a, check_cfg *c) {
   const char *fmt = a->values[O_FORMAT] ? a->values[O_FORMAT] : "table";
   if (strcmp(fmt, "table") && strcmp(fmt, "json")) {
@@ -457,7 +433,7 @@ int cmd_check(int argc, char **argv) {
       rc = run_jsonl(rs, &l, &cfg, in);
     } else {
       size_t len = 0;
-      char *json = read_all(in, EMB_TXN_MAX_JSON, &len);
+      char *json = cli_read_all(in, EMB_TXN_MAX_JSON, &len);
       if (json == NULL) {
         fprintf(stderr,
                 "embargo check: cannot read the transaction (at "

@@ -58,39 +58,14 @@ static json_t *error_json(long line, const char *msg, emb_status st) {
   return j;
 }
 
-static char *read_all(FILE *f, size_t *len) {
-  size_t cap = 65536, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-    if (n == cap) {
-      if (cap >= MAX_STDIN) {
-        free(buf);
-        return NULL;
-      }
-      char *nb = realloc(buf, cap * 2);
-      if (nb == NULL) {
-        free(buf);
-        return NULL;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  *len = n;
-  return buf;
-}
-
 static int compare_stdin(const emb_index *ix, emb_entity_type type,
                          double thr) {
   size_t len = 0;
-  char *data = read_all(stdin, &len);
+  char *data = cli_read_all(stdin, MAX_STDIN, &len);
   if (data == NULL) {
     fprintf(stderr,
-            "embargo compare: cannot read stdin (over 1 GiB or out "
-            "of memory)\n");
+            "embargo compare: cannot read stdin (over 1 GiB, a read "
+            "error, or out of memory)\n");
     return CLI_DATA;
   }
   emb__csv *csv = emb__csv_new(data, len, ',');

@@ -115,3 +115,26 @@ int cli_valid_date(const char *s) {
   }
   return 1;
 }
+
+char *cli_read_all(FILE *f, size_t max, size_t *len) {
+  size_t cap = 8192, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (n == cap) {
+      if (cap > max) break;
+      char *nb = realloc(buf, cap * 2);
+      if (nb == NULL) break;
+      buf = nb;
+      cap *= 2;
+    }
+    size_t k = fread(buf + n, 1, cap - n, f);
+    n += k;
+    if (k == 0) {
+      if (ferror(f) || n > max) break;
+      *len = n;
+      return buf;
+    }
+  }
+  free(buf);
+  return NULL;
+}
