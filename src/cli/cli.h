@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "../lib/json/shapes.h"
 #include "embargo/embargo.h"
 
 /* Exit codes (docs/cli.md). */
@@ -50,9 +51,6 @@ int cli_load(const cli_args *a, int strict, int verbose, int want_index,
              cli_loaded *out);
 void cli_unload(cli_loaded *l);
 
-/* JSON of one hit (new reference). */
-json_t *cli_hit_json(const emb_hit *h, double threshold);
-json_t *cli_explain_json(const emb_explain *ex, double threshold);
 /* Writes j compactly on one line (jsonl) or indented; consumes j. */
 void cli_emit_json(FILE *f, json_t *j, int pretty);
 /* Parses a number in [lo, hi]; returns 0 on success. */

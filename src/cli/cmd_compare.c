@@ -35,18 +35,6 @@ static void help(void) {
       EMB_DEFAULT_THRESHOLD);
 }
 
-static json_t *compare_json(const char *n1, size_t l1, const char *n2,
-                            size_t l2, const emb_result *r, double thr) {
-  const emb_hit *h = emb_result_hit(r, 0);
-  json_t *j = json_object();
-  json_object_set_new(j, "name1", json_stringn_nocheck(n1, l1));
-  json_object_set_new(j, "name2", json_stringn_nocheck(n2, l2));
-  json_object_set_new(j, "score", json_real(h->score));
-  json_object_set_new(j, "match", json_boolean(h->match));
-  json_object_set_new(j, "explain", cli_explain_json(&h->explain, thr));
-  return j;
-}
-
 static json_t *error_json(long line, const char *msg, emb_status st) {
   json_t *j = json_object();
   json_t *e = json_object();
@@ -109,7 +97,8 @@ static int compare_stdin(const emb_index *ix, emb_entity_type type,
     }
     any_match |= emb_result_hit(r, 0)->match;
     cli_emit_json(stdout,
-                  compare_json(f[0].p, f[0].len, f[1].p, f[1].len, r, thr), 0);
+                  emb__compare_json(f[0].p, f[0].len, f[1].p, f[1].len, r, thr),
+                  0);
     emb_result_free(r);
   }
   emb__csv_free(csv);
@@ -168,8 +157,8 @@ int cmd_compare(int argc, char **argv) {
       const emb_hit *h = emb_result_hit(r, 0);
       if (strcmp(format, "json") == 0) {
         cli_emit_json(stdout,
-                      compare_json(a.pos[0], strlen(a.pos[0]), a.pos[1],
-                                   strlen(a.pos[1]), r, thr),
+                      emb__compare_json(a.pos[0], strlen(a.pos[0]), a.pos[1],
+                                        strlen(a.pos[1]), r, thr),
                       1);
       } else {
         printf("score %.4f: %s (threshold %.2f)\n", h->score,

@@ -69,30 +69,7 @@ int cmd_lists(int argc, char **argv) {
   size_t nc = count_lists(l.ls, counts, 128);
   size_t ns = emb_listset_source_count(l.ls);
   if (strcmp(format, "json") == 0) {
-    json_t *j = json_object(), *srcs = json_array(), *lists = json_object();
-    for (size_t i = 0; i < ns; i++) {
-      const emb_source_info *s = emb_listset_source(l.ls, i);
-      json_t *o = json_object();
-      json_object_set_new(o, "path", json_string(s->path));
-      json_object_set_new(o, "format", json_string(s->format));
-      json_object_set_new(o, "name", json_string(s->name));
-      json_object_set_new(o, "entities", json_integer((json_int_t)s->entities));
-      json_object_set_new(o, "rows", json_integer((json_int_t)s->rows));
-      json_object_set_new(o, "skipped", json_integer((json_int_t)s->skipped));
-      json_object_set_new(o, "sha256", json_string(s->sha256));
-      json_object_set_new(o, "date", json_string(s->list_date));
-      json_object_set_new(o, "date_origin", json_string(s->date_origin));
-      json_array_append_new(srcs, o);
-    }
-    for (size_t i = 0; i < nc; i++)
-      json_object_set_new(lists, counts[i].code,
-                          json_integer((json_int_t)counts[i].n));
-    json_object_set_new(j, "sources", srcs);
-    json_object_set_new(j, "lists", lists);
-    json_object_set_new(j, "entities",
-                        json_integer((json_int_t)emb_listset_count(l.ls)));
-    json_object_set_new(j, "rejected_files",
-                        json_integer((json_int_t)l.errors));
+    json_t *j = emb__lists_json(l.ls, l.errors);
     cli_emit_json(stdout, j, 1);
   } else {
     printf("%-14s %8s %8s %7s %-10s %-7s %-16s %s\n", "FORMAT", "ENTITIES",

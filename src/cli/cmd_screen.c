@@ -141,19 +141,6 @@ static int configure(const cli_args *a, screen_cfg *c) {
   return CLI_OK;
 }
 
-/* query[0..len) is valid UTF-8 (emb_screen accepted it) and may hold NUL
- * bytes, which a stdin line can; they are echoed as \u0000. */
-static json_t *result_json(const char *query, size_t len, const emb_result *r,
-                           double threshold) {
-  json_t *j = json_object();
-  json_object_set_new(j, "query", json_stringn_nocheck(query, len));
-  json_t *hits = json_array();
-  for (size_t i = 0; i < emb_result_count(r); i++)
-    json_array_append_new(hits, cli_hit_json(emb_result_hit(r, i), threshold));
-  json_object_set_new(j, "hits", hits);
-  return j;
-}
-
 static json_t *error_json(const char *query, size_t len, long line,
                           emb_status st) {
   json_t *j = json_object();
@@ -255,7 +242,7 @@ static int screen_stdin(const emb_index *ix, const screen_cfg *c) {
     }
     for (size_t i = 0; i < emb_result_count(r); i++)
       any_match |= emb_result_hit(r, i)->match;
-    cli_emit_json(stdout, result_json(line, len, r, c->threshold), 0);
+    cli_emit_json(stdout, emb__screen_json(line, len, r, c->threshold), 0);
     emb_result_free(r);
   }
   free(line);
@@ -309,7 +296,8 @@ int cmd_screen(int argc, char **argv) {
       if (strcmp(c.format, "table") == 0)
         print_table(name, r);
       else
-        cli_emit_json(stdout, result_json(name, strlen(name), r, c.threshold),
+        cli_emit_json(stdout,
+                      emb__screen_json(name, strlen(name), r, c.threshold),
                       strcmp(c.format, "json") == 0);
       rc = CLI_OK;
       for (size_t i = 0; i < emb_result_count(r); i++)
