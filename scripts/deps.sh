@@ -4,6 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build
       libicu-dev libjansson-dev libxml2-dev libsqlite3-dev libcmocka-dev
+      libcurl4-openssl-dev libmicrohttpd-dev sqlite3 python3
       valgrind clang libclang-rt-14-dev jq)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -22,7 +22,12 @@
   X(EICU, 10, "ICU error")                                 \
   X(EEMPTY, 11, "no data loaded")                          \
   X(EDATE, 12, "invalid date")                             \
-  X(ETXN, 13, "invalid transaction")
+  X(ETXN, 13, "invalid transaction")                       \
+  X(EDB, 14, "database error")                             \
+  X(ETAMPER, 15, "audit log fails verification")           \
+  X(ENET, 16, "download failed")                           \
+  X(ESUSPECT, 17, "downloaded file failed validation")     \
+  X(EINTR, 18, "interrupted")
 
 typedef enum emb_status {
 #define EMB__STATUS_ENUM(name, num, msg) EMB_##name = num,

@@ -66,5 +66,13 @@ int cmd_screen(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_audit(int argc, char **argv);   /* cmd_audit.c */
+int cmd_batch(int argc, char **argv);   /* cmd_batch.c */
+int cmd_rescreen(int argc, char **argv); /* cmd_rescreen.c */
+int cmd_serve(int argc, char **argv);   /* src/server/serve.c */
+/* `embargo lists update` and `embargo lists diff`, dispatched by
+ * cmd_lists; argv[0] is the subcommand's name. */
+int cmd_lists_update(int argc, char **argv); /* cmd_lists_update.c */
+int cmd_lists_diff(int argc, char **argv);   /* cmd_lists_diff.c */
 
 #endif

@@ -13,7 +13,9 @@ static const cli_opt opts[] = {
 static void help(void) {
   printf(
       "usage: embargo lists [--data DIR|FILE]... [--format table|json] "
-      "[--strict] [--verbose]\n\n"
+      "[--strict] [--verbose]\n"
+      "       embargo lists update [options]   (see 'lists update --help')\n"
+      "       embargo lists diff OLD NEW       (see 'lists diff --help')\n\n"
       "Loads the lists (default: the built-in data) and prints each source\n"
       "file with its format, entity and row counts, skipped bad rows, "
       "SHA-256\nand date (from the file's content where it states one, else "
@@ -44,6 +46,10 @@ static size_t count_lists(const emb_listset *ls, list_count *out, size_t cap) {
 }
 
 int cmd_lists(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "update") == 0)
+    return cmd_lists_update(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "diff") == 0)
+    return cmd_lists_diff(argc - 1, argv + 1);
   cli_args a;
   int rc =
       cli_parse("lists", opts, sizeof(opts) / sizeof(opts[0]), argc, argv, &a);

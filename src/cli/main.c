@@ -9,10 +9,15 @@ static const struct {
   int (*run)(int argc, char **argv);
   const char *summary;
 } commands[] = {
+    {"audit", cmd_audit, "verify and export the audit log, record decisions"},
+    {"batch", cmd_batch, "screen or check every row of a CSV/JSONL file"},
     {"check", cmd_check, "does a transaction need a licence? (US EAR)"},
     {"compare", cmd_compare, "score two names against each other"},
-    {"lists", cmd_lists, "show the loaded list sources and their versions"},
+    {"lists", cmd_lists,
+     "show the loaded lists; update them; diff two versions"},
+    {"rescreen", cmd_rescreen, "customers whose results change between lists"},
     {"screen", cmd_screen, "screen a party's name against the lists"},
+    {"serve", cmd_serve, "HTTP JSON API, web page and audit log"},
 };
 
 static void usage(FILE *f) {
