@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build
       libicu-dev libjansson-dev libxml2-dev libsqlite3-dev libcmocka-dev
-      libcurl4-openssl-dev libmicrohttpd-dev sqlite3 python3
+      libcurl4-openssl-dev libmicrohttpd-dev sqlite3 python3 curl wrk
+      chromium nodejs npm ca-certificates util-linux
       valgrind clang libclang-rt-14-dev jq)
 missing=()
 for p in "${pkgs[@]}"; do

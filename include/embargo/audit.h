@@ -31,6 +31,9 @@ typedef struct emb_audit_opts {
   size_t batch_max;  /* rows per transaction; 0: 512 */
   unsigned flush_ms; /* longest a queued row waits; 0: 50 ms */
   size_t queue_max;  /* rows queued before appends block; 0: 65536 */
+  int read_only;     /* non-zero: query, export and find decisions only;
+                        the file must exist and is never written (appends
+                        and decisions return EMB_EDB) */
 } emb_audit_opts;
 
 /* Opens (creating when absent) the log at path, checks its schema and
@@ -67,7 +70,8 @@ EMB_API EMB_NODISCARD emb_status emb_audit_append(emb_audit *a,
 EMB_API EMB_NODISCARD emb_status emb_audit_flush(emb_audit *a);
 
 /* The last writer error, or "" when none. Static per handle; valid until
- * the next call on a. */
+ * the next call on a. With a NULL a: why the calling thread's last
+ * emb_audit_open failed (thread-local storage). */
 EMB_API const char *emb_audit_last_error(const emb_audit *a);
 
 /* A reviewer's decision on one hit. */
@@ -105,8 +109,8 @@ EMB_API EMB_NODISCARD emb_status emb_audit_decide(emb_audit *a,
  * be NULL. EMB_ENOTFOUND when none. */
 EMB_API EMB_NODISCARD emb_status emb_audit_decision_find(
     emb_audit *a, const char *query, const char *entity_id,
-    const char *list_version, emb_decision_kind *kind, char *rbuf,
-    size_t rlen, char *nbuf, size_t nlen, char *tbuf, size_t tlen);
+    const char *list_version, emb_decision_kind *kind, char *rbuf, size_t rlen,
+    char *nbuf, size_t nlen, char *tbuf, size_t tlen);
 
 /* One stored row, as read back. Strings borrowed for the duration of the
  * callback. */
@@ -137,8 +141,7 @@ typedef struct emb_audit_filter {
 typedef int (*emb_audit_row_fn)(void *ud, const emb_audit_row *row);
 EMB_API EMB_NODISCARD emb_status emb_audit_query(emb_audit *a,
                                                  const emb_audit_filter *f,
-                                                 emb_audit_row_fn fn,
-                                                 void *ud);
+                                                 emb_audit_row_fn fn, void *ud);
 
 /* Writes the rows matching f to out as "jsonl" (one object per row with
  * the fields of emb_audit_row, request/result/lists/rules embedded as
@@ -158,7 +161,22 @@ typedef struct emb_audit_verify_report {
 /* Recomputes the chain of the log at path (opened read-only; works while
  * another process appends). EMB_OK when intact, EMB_ETAMPER when a row
  * fails (rep names it), EMB_EDB when the file is not an audit log. */
-EMB_API EMB_NODISCARD emb_status emb_audit_verify(
-    const char *path, emb_audit_verify_report *rep);
+EMB_API EMB_NODISCARD emb_status emb_audit_verify(const char *path,
+                                                  emb_audit_verify_report *rep);
+
+/* The head the log at path records (opened read-only): the last seq and
+ * its hash (seq 0 and 64 zeros for an empty log), to publish outside the
+ * log so that a rewrite of the whole chain can be detected later
+ * (docs/audit.md). EMB_EDB when the file is not an audit log. */
+EMB_API EMB_NODISCARD emb_status emb_audit_head(const char *path, int64_t *seq,
+                                                char hash[65]);
+
+/* emb_audit_verify, and also checks that row seq still has hash (a head
+ * printed by emb_audit_head and kept outside the log): this detects a
+ * rewrite of the whole chain from any row up to seq. EMB_EINVAL when seq
+ * < 1 or hash is not 64 lower-case hex digits. */
+EMB_API EMB_NODISCARD emb_status
+emb_audit_verify_head(const char *path, int64_t seq, const char *hash,
+                      emb_audit_verify_report *rep);
 
 #endif

@@ -2,12 +2,15 @@
 #ifndef EMBARGO_EMBARGO_H
 #define EMBARGO_EMBARGO_H
 
+#include "embargo/audit.h"
 #include "embargo/check.h"
+#include "embargo/diff.h"
 #include "embargo/export.h"
 #include "embargo/lists.h"
 #include "embargo/rules.h"
 #include "embargo/screen.h"
 #include "embargo/status.h"
+#include "embargo/update.h"
 
 /* The library version, "MAJOR.MINOR.PATCH". Static storage. */
 EMB_API const char *emb_version(void);

@@ -59,17 +59,18 @@ int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
 /* Reads all of f, at most max bytes, into a malloc'd buffer (caller
  * frees); NULL when it is longer, on a read error or out of memory. */
 char *cli_read_all(FILE *f, size_t max, size_t *len);
-/* Checks a YYYY-MM-DD calendar date. */
+/* Checks a YYYY-MM-DD calendar date (years 1900-2999, as the rules
+ * engine accepts). */
 int cli_valid_date(const char *s);
 
 int cmd_screen(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_check(int argc, char **argv);
-int cmd_audit(int argc, char **argv);   /* cmd_audit.c */
-int cmd_batch(int argc, char **argv);   /* cmd_batch.c */
+int cmd_audit(int argc, char **argv);    /* cmd_audit.c */
+int cmd_batch(int argc, char **argv);    /* cmd_batch.c */
 int cmd_rescreen(int argc, char **argv); /* cmd_rescreen.c */
-int cmd_serve(int argc, char **argv);   /* src/server/serve.c */
+int cmd_serve(int argc, char **argv);    /* src/server/serve.c */
 /* `embargo lists update` and `embargo lists diff`, dispatched by
  * cmd_lists; argv[0] is the subcommand's name. */
 int cmd_lists_update(int argc, char **argv); /* cmd_lists_update.c */

@@ -3,17 +3,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/audit/annotate.h"
 #include "cli.h"
 
 /* cannot_determine: a fact is missing (docs/cli.md). */
 #define CLI_UNDECIDED 4
 
-enum { O_AS_OF, O_DATA, O_FORMAT, O_HELP, O_JSONL, O_RULES, O_VERBOSE };
+enum {
+  O_AS_OF,
+  O_AUDIT,
+  O_DATA,
+  O_FORMAT,
+  O_HELP,
+  O_JSONL,
+  O_RULES,
+  O_VERBOSE
+};
 
 static const cli_opt opts[] = {
-    {"as-of", 1, O_AS_OF},     {"data", 1, O_DATA},   {"format", 1, O_FORMAT},
-    {"help", 0, O_HELP},       {"jsonl", 0, O_JSONL}, {"rules", 1, O_RULES},
-    {"verbose", 0, O_VERBOSE},
+    {"as-of", 1, O_AS_OF},   {"audit", 1, O_AUDIT},     {"data", 1, O_DATA},
+    {"format", 1, O_FORMAT}, {"help", 0, O_HELP},       {"jsonl", 0, O_JSONL},
+    {"rules", 1, O_RULES},   {"verbose", 0, O_VERBOSE},
 };
 
 static void help(void) {
@@ -39,7 +49,9 @@ static void help(void) {
       "  --format F          table (default) or json; --jsonl always "
       "writes JSON\n"
       "  --jsonl             one transaction per input line\n"
-      "  --verbose           print every problem found while loading\n\n"
+      "  --verbose           print every problem found while loading\n"
+      "  --audit PATH        record each determination in this audit log\n"
+      "                      (docs/audit.md)\n\n"
       "exit codes: 0 no licence required, 1 licence required or "
       "prohibited,\n"
       "2 usage error, 3 data error (rules or lists not loaded, a bad\n"
@@ -52,7 +64,41 @@ typedef struct check_cfg {
   int table;
   int verbose;
   size_t rule_errors;
+  /* With --audit: the log, the caller and the data versions recorded
+   * with each determination. */
+  emb_audit *audit;
+  char caller[80];
+  char lists_ver[80];
+  char rules_ver[80];
 } check_cfg;
+
+/* Records one determination: the transaction as given, the date asked
+ * for, and the whole result (rules fired, citations, hits). Returns 0, or
+ * -1 when the log failed (the message is printed). */
+static int audit_check(const check_cfg *cfg, const char *json, size_t len,
+                       long line, const emb_determination *d) {
+  if (cfg->audit == NULL) return 0;
+  char *res = NULL;
+  json_t *req = json_object();
+  json_t *txn = json_loadb(json, len, 0, NULL);
+  json_object_set_new(req, "transaction", txn ? txn : json_null());
+  json_object_set_new(req, "as_of",
+                      cfg->as_of ? json_string(cfg->as_of) : json_null());
+  if (line > 0) json_object_set_new(req, "line", json_integer(line));
+  emb_status st = emb_determination_json(d, 0, &res);
+  if (st == EMB_OK)
+    st = emb__audit_event(cfg->audit, "check", cfg->caller, req, res,
+                          cfg->lists_ver, cfg->rules_ver);
+  free(res);
+  json_decref(req);
+  if (st != EMB_OK) {
+    const char *why = emb_audit_last_error(cfg->audit);
+    fprintf(stderr, "embargo check: audit log: %s\n",
+            why[0] ? why : emb_strerror(st));
+    return -1;
+  }
+  return 0;
+}
 
 static void on_rules_diag(void *ud, const char *sev, const char *file,
                           long line, const char *msg) {
@@ -316,7 +362,9 @@ static int check_one(const emb_ruleset *rs, const cli_loaded *l,
     return CLI_DATA;
   }
   int rc = exit_code(emb_determination_outcome(d));
-  if (cfg->table && !jsonl) {
+  if (audit_check(cfg, json, len, line, d) != 0) {
+    rc = CLI_DATA;
+  } else if (cfg->table && !jsonl) {
     print_table(d);
     print_versions(rs, l);
   } else {
@@ -428,6 +476,21 @@ int cmd_check(int argc, char **argv) {
   }
   cli_loaded l;
   rc = cli_load(&a, 0, cfg.verbose, 1, &l);
+  if (rc == CLI_OK && a.values[O_AUDIT]) {
+    emb__audit_cli_caller(cfg.caller);
+    if (emb_audit_open(a.values[O_AUDIT], NULL, &cfg.audit) != EMB_OK) {
+      fprintf(stderr, "embargo check: %s\n", emb_audit_last_error(NULL));
+      rc = CLI_DATA;
+    } else if (emb__audit_note_lists(cfg.audit, l.ls, cfg.caller,
+                                     cfg.lists_ver) != EMB_OK ||
+               emb__audit_note_rules(cfg.audit, rs, cfg.caller,
+                                     cfg.rules_ver) != EMB_OK) {
+      fprintf(stderr, "embargo check: audit log: %s\n",
+              emb_audit_last_error(cfg.audit));
+      rc = CLI_DATA;
+    }
+    if (rc != CLI_OK) cli_unload(&l);
+  }
   if (rc == CLI_OK) {
     if (a.values[O_JSONL]) {
       rc = run_jsonl(rs, &l, &cfg, in);
@@ -445,6 +508,14 @@ int cmd_check(int argc, char **argv) {
       }
     }
     cli_unload(&l);
+  }
+  if (cfg.audit) {
+    if (emb_audit_flush(cfg.audit) != EMB_OK) {
+      fprintf(stderr, "embargo check: audit log: %s\n",
+              emb_audit_last_error(cfg.audit));
+      rc = CLI_DATA;
+    }
+    emb_audit_close(cfg.audit);
   }
   emb_ruleset_free(rs);
   if (in != stdin) fclose(in);

@@ -3,14 +3,16 @@
 #include <string.h>
 
 #include "../common/csv.h"
+#include "../lib/audit/annotate.h"
 #include "cli.h"
 
-enum { O_DATA, O_FORMAT, O_HELP, O_THRESHOLD, O_TYPE, O_VERBOSE };
+enum { O_AUDIT, O_DATA, O_FORMAT, O_HELP, O_THRESHOLD, O_TYPE, O_VERBOSE };
 
 static const cli_opt opts[] = {
-    {"data", 1, O_DATA}, {"format", 1, O_FORMAT},
-    {"help", 0, O_HELP}, {"threshold", 1, O_THRESHOLD},
-    {"type", 1, O_TYPE}, {"verbose", 0, O_VERBOSE},
+    {"audit", 1, O_AUDIT},         {"data", 1, O_DATA},
+    {"format", 1, O_FORMAT},       {"help", 0, O_HELP},
+    {"threshold", 1, O_THRESHOLD}, {"type", 1, O_TYPE},
+    {"verbose", 0, O_VERBOSE},
 };
 
 #define MAX_STDIN ((size_t)1 << 30)
@@ -30,7 +32,9 @@ static void help(void) {
       "  --format F      table (default) or json; '-' input writes one JSON\n"
       "                  object per line\n"
       "  --data DIR      lists whose token frequencies weigh the tokens\n"
-      "  --verbose       print bad rows skipped while loading\n\n"
+      "  --verbose       print bad rows skipped while loading\n"
+      "  --audit PATH    record each comparison in this audit log "
+      "(docs/audit.md)\n\n"
       "exit codes: 0 no match, 1 match, 2 usage error, 3 data error\n",
       EMB_DEFAULT_THRESHOLD);
 }
@@ -46,8 +50,48 @@ static json_t *error_json(long line, const char *msg, emb_status st) {
   return j;
 }
 
-static int compare_stdin(const emb_index *ix, emb_entity_type type,
-                         double thr) {
+/* With --audit: the log and what each row records besides the names. */
+typedef struct audit_ctx {
+  emb_audit *log;
+  char caller[80];
+  char lists_ver[80];
+  emb_entity_type type;
+  double thr;
+} audit_ctx;
+
+/* Records one comparison: the names and options, and the score without
+ * the explanation (reproducible from the list version). j is borrowed.
+ * Returns 0, or -1 when the log failed. */
+static int audit_compare(audit_ctx *ac, const json_t *j) {
+  if (ac->log == NULL) return 0;
+  json_t *req = json_pack(
+      "{s:O?, s:O?, s:{s:s, s:o}}", "name1", json_object_get(j, "name1"),
+      "name2", json_object_get(j, "name2"), "options", "type",
+      emb_entity_type_name(ac->type), "threshold", emb__json_num(ac->thr));
+  json_t *res = json_object();
+  static const char *const keep[] = {"score", "match", "error"};
+  for (size_t i = 0; i < 3; i++)
+    if (json_object_get(j, keep[i]))
+      json_object_set(res, keep[i], json_object_get(j, keep[i]));
+  char *rs = json_dumps(
+      res, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+  emb_status st = req && rs ? emb__audit_event(ac->log, "compare", ac->caller,
+                                               req, rs, ac->lists_ver, NULL)
+                            : EMB_ENOMEM;
+  free(rs);
+  json_decref(res);
+  json_decref(req);
+  if (st != EMB_OK) {
+    const char *why = emb_audit_last_error(ac->log);
+    fprintf(stderr, "embargo compare: audit log: %s\n",
+            why[0] ? why : emb_strerror(st));
+    return -1;
+  }
+  return 0;
+}
+
+static int compare_stdin(const emb_index *ix, emb_entity_type type, double thr,
+                         audit_ctx *ac) {
   size_t len = 0;
   char *data = cli_read_all(stdin, MAX_STDIN, &len);
   if (data == NULL) {
@@ -71,8 +115,12 @@ static int compare_stdin(const emb_index *ix, emb_entity_type type,
       any_error = 1;
       fprintf(stderr, "embargo compare: stdin line %ld: %s\n", line,
               emb__csv_error(csv));
-      cli_emit_json(stdout, error_json(line, emb__csv_error(csv), EMB_EPARSE),
-                    0);
+      json_t *ej = error_json(line, emb__csv_error(csv), EMB_EPARSE);
+      if (audit_compare(ac, ej) != 0) {
+        json_decref(ej);
+        break;
+      }
+      cli_emit_json(stdout, ej, 0);
       continue;
     }
     if (n != 2) {
@@ -81,8 +129,12 @@ static int compare_stdin(const emb_index *ix, emb_entity_type type,
               "embargo compare: stdin line %ld: expected 2 fields "
               "(name1,name2), got %zu\n",
               line, n);
-      cli_emit_json(stdout, error_json(line, "expected 2 fields", EMB_EPARSE),
-                    0);
+      json_t *ej = error_json(line, "expected 2 fields", EMB_EPARSE);
+      if (audit_compare(ac, ej) != 0) {
+        json_decref(ej);
+        break;
+      }
+      cli_emit_json(stdout, ej, 0);
       continue;
     }
     emb_result *r = NULL;
@@ -92,14 +144,23 @@ static int compare_stdin(const emb_index *ix, emb_entity_type type,
       any_error = 1;
       fprintf(stderr, "embargo compare: stdin line %ld: %s\n", line,
               emb_strerror(st));
-      cli_emit_json(stdout, error_json(line, emb_strerror(st), st), 0);
+      json_t *ej = error_json(line, emb_strerror(st), st);
+      if (audit_compare(ac, ej) != 0) {
+        json_decref(ej);
+        break;
+      }
+      cli_emit_json(stdout, ej, 0);
       continue;
     }
     any_match |= emb_result_hit(r, 0)->match;
-    cli_emit_json(stdout,
-                  emb__compare_json(f[0].p, f[0].len, f[1].p, f[1].len, r, thr),
-                  0);
+    json_t *j = emb__compare_json(f[0].p, f[0].len, f[1].p, f[1].len, r, thr);
     emb_result_free(r);
+    if (audit_compare(ac, j) != 0) {
+      json_decref(j);
+      any_error = 1;
+      break;
+    }
+    cli_emit_json(stdout, j, 0);
   }
   emb__csv_free(csv);
   free(data);
@@ -144,8 +205,23 @@ int cmd_compare(int argc, char **argv) {
   cli_loaded l;
   rc = cli_load(&a, 0, a.values[O_VERBOSE] != NULL, 1, &l);
   if (rc != CLI_OK) return rc;
-  if (from_stdin) {
-    rc = compare_stdin(l.ix, type, thr);
+  audit_ctx ac = {.type = type, .thr = thr};
+  if (a.values[O_AUDIT]) {
+    emb__audit_cli_caller(ac.caller);
+    if (emb_audit_open(a.values[O_AUDIT], NULL, &ac.log) != EMB_OK) {
+      fprintf(stderr, "embargo compare: %s\n", emb_audit_last_error(NULL));
+      rc = CLI_DATA;
+    } else if (emb__audit_note_lists(ac.log, l.ls, ac.caller, ac.lists_ver) !=
+               EMB_OK) {
+      fprintf(stderr, "embargo compare: audit log: %s\n",
+              emb_audit_last_error(ac.log));
+      rc = CLI_DATA;
+    }
+  }
+  if (rc != CLI_OK) {
+    /* Nothing is compared unrecorded when the log cannot be written. */
+  } else if (from_stdin) {
+    rc = compare_stdin(l.ix, type, thr, &ac);
   } else {
     emb_result *r = NULL;
     emb_status st = emb_compare(l.ix, a.pos[0], strlen(a.pos[0]), a.pos[1],
@@ -155,7 +231,14 @@ int cmd_compare(int argc, char **argv) {
       rc = CLI_USAGE;
     } else {
       const emb_hit *h = emb_result_hit(r, 0);
-      if (strcmp(format, "json") == 0) {
+      json_t *j = ac.log ? emb__compare_json(a.pos[0], strlen(a.pos[0]),
+                                             a.pos[1], strlen(a.pos[1]), r, thr)
+                         : NULL;
+      int logged = audit_compare(&ac, j) == 0;
+      json_decref(j);
+      if (!logged) {
+        /* The failure is printed; the result is not. */
+      } else if (strcmp(format, "json") == 0) {
         cli_emit_json(stdout,
                       emb__compare_json(a.pos[0], strlen(a.pos[0]), a.pos[1],
                                         strlen(a.pos[1]), r, thr),
@@ -179,9 +262,17 @@ int cmd_compare(int argc, char **argv) {
                  h->explain.unmatched_candidate[k],
                  h->explain.unmatched_candidate_weight[k]);
       }
-      rc = h->match ? CLI_HIT : CLI_OK;
+      rc = !logged ? CLI_DATA : h->match ? CLI_HIT : CLI_OK;
       emb_result_free(r);
     }
+  }
+  if (ac.log) {
+    if (emb_audit_flush(ac.log) != EMB_OK) {
+      fprintf(stderr, "embargo compare: audit log: %s\n",
+              emb_audit_last_error(ac.log));
+      rc = CLI_DATA;
+    }
+    emb_audit_close(ac.log);
   }
   cli_unload(&l);
   return rc;

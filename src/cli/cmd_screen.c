@@ -2,10 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/audit/annotate.h"
 #include "cli.h"
 
 enum {
   O_AS_OF,
+  O_AUDIT,
   O_COUNTRY,
   O_DATA,
   O_FORMAT,
@@ -20,12 +22,13 @@ enum {
 };
 
 static const cli_opt opts[] = {
-    {"as-of", 1, O_AS_OF},   {"country", 1, O_COUNTRY},
-    {"data", 1, O_DATA},     {"format", 1, O_FORMAT},
-    {"help", 0, O_HELP},     {"limit", 1, O_LIMIT},
-    {"list", 1, O_LIST},     {"min-score", 1, O_MIN_SCORE},
-    {"strict", 0, O_STRICT}, {"threshold", 1, O_THRESHOLD},
-    {"type", 1, O_TYPE},     {"verbose", 0, O_VERBOSE},
+    {"as-of", 1, O_AS_OF},         {"audit", 1, O_AUDIT},
+    {"country", 1, O_COUNTRY},     {"data", 1, O_DATA},
+    {"format", 1, O_FORMAT},       {"help", 0, O_HELP},
+    {"limit", 1, O_LIMIT},         {"list", 1, O_LIST},
+    {"min-score", 1, O_MIN_SCORE}, {"strict", 0, O_STRICT},
+    {"threshold", 1, O_THRESHOLD}, {"type", 1, O_TYPE},
+    {"verbose", 0, O_VERBOSE},
 };
 
 static void help(void) {
@@ -51,6 +54,9 @@ static void help(void) {
       "  --format F          table (default), json, or jsonl; '-' input "
       "always\n"
       "                      writes one JSON object per line\n"
+      "  --audit PATH        record each screening in this audit log\n"
+      "                      (created when absent; docs/audit.md) and mark\n"
+      "                      hits a reviewer has decided on\n"
       "  --strict            fail if any list file is rejected\n"
       "  --verbose           print every bad row skipped while loading\n\n"
       "exit codes: 0 no match, 1 at least one match, 2 usage error, 3 data "
@@ -65,6 +71,13 @@ typedef struct screen_cfg {
   char *lists_buf;
   double threshold;
   const char *format;
+  /* With --audit: the log, the caller, the list version and the request
+   * options recorded with each screening. */
+  emb_audit *audit;
+  const emb_listset *ls;
+  json_t *req_opts;
+  char caller[80];
+  char lists_ver[80];
 } screen_cfg;
 
 static int configure(const cli_args *a, screen_cfg *c) {
@@ -158,7 +171,102 @@ static json_t *error_json(const char *query, size_t len, long line,
   return j;
 }
 
-static void print_table(const char *query, const emb_result *r) {
+/* The request options as recorded in the audit log. */
+static json_t *request_options(const screen_cfg *c) {
+  json_t *o = json_object();
+  if (c->so.country)
+    json_object_set_new(o, "country", json_string(c->so.country));
+  if (c->so.type != EMB_TYPE_UNKNOWN)
+    json_object_set_new(o, "type",
+                        json_string(emb_entity_type_name(c->so.type)));
+  if (c->so.n_lists) {
+    json_t *l = json_array();
+    for (size_t i = 0; i < c->so.n_lists; i++)
+      json_array_append_new(l, json_string(c->lists[i]));
+    json_object_set_new(o, "lists", l);
+  }
+  if (c->so.as_of) json_object_set_new(o, "as_of", json_string(c->so.as_of));
+  json_object_set_new(o, "limit", json_integer((json_int_t)c->so.limit));
+  json_object_set_new(o, "min_score",
+                      emb__json_num(c->so.min_score < 0 ? EMB_DEFAULT_MIN_SCORE
+                                                        : c->so.min_score));
+  json_object_set_new(o, "threshold", emb__json_num(c->threshold));
+  return o;
+}
+
+/* Records one screening (its compact result) and marks the hits a
+ * reviewer decided on. j is borrowed; query is NULL when the input line
+ * could not be kept. Returns 0, or -1 when the log failed. */
+static int audit_screen(screen_cfg *c, const char *query, long line,
+                        json_t *j) {
+  if (c->audit == NULL) return 0;
+  if (query) emb__audit_annotate(c->audit, c->ls, query, j);
+  json_t *req = json_object();
+  json_t *q = json_object_get(j, "query");
+  json_object_set(req, "name", q ? q : json_null());
+  if (line > 0) json_object_set_new(req, "line", json_integer(line));
+  json_object_set(req, "options", c->req_opts);
+  char *res = emb__audit_compact_result(j);
+  emb_status st = res ? emb__audit_event(c->audit, "screen", c->caller, req,
+                                         res, c->lists_ver, NULL)
+                      : EMB_ENOMEM;
+  free(res);
+  json_decref(req);
+  if (st != EMB_OK) {
+    const char *why = emb_audit_last_error(c->audit);
+    fprintf(stderr, "embargo screen: audit log: %s\n",
+            why[0] ? why : emb_strerror(st));
+    return -1;
+  }
+  return 0;
+}
+
+/* Opens the log of --audit and records the list version. */
+static int audit_open(const char *path, const cli_loaded *l, screen_cfg *c) {
+  if (emb_audit_open(path, NULL, &c->audit) != EMB_OK) {
+    fprintf(stderr, "embargo screen: %s\n", emb_audit_last_error(NULL));
+    return CLI_DATA;
+  }
+  c->ls = l->ls;
+  emb__audit_cli_caller(c->caller);
+  c->req_opts = request_options(c);
+  if (emb__audit_note_lists(c->audit, l->ls, c->caller, c->lists_ver) !=
+      EMB_OK) {
+    fprintf(stderr, "embargo screen: audit log: %s\n",
+            emb_audit_last_error(c->audit));
+    return CLI_DATA;
+  }
+  return CLI_OK;
+}
+
+/* Writes what is queued and closes the log; CLI_DATA if it failed. */
+static int audit_close(screen_cfg *c, int rc) {
+  if (c->audit == NULL) return rc;
+  if (emb_audit_flush(c->audit) != EMB_OK) {
+    fprintf(stderr, "embargo screen: audit log: %s\n",
+            emb_audit_last_error(c->audit));
+    rc = CLI_DATA;
+  }
+  emb_audit_close(c->audit);
+  c->audit = NULL;
+  json_decref(c->req_opts);
+  return rc;
+}
+
+/* Prints a hit's decision (from the audit log) under it in the table. */
+static void print_decision(const json_t *hit) {
+  json_t *d = json_object_get(hit, "decision");
+  if (d == NULL) return;
+  const char *note = json_string_value(json_object_get(d, "note"));
+  printf("%-20s decision: %s by %s at %s%s%s%s\n", "",
+         json_string_value(json_object_get(d, "decision")),
+         json_string_value(json_object_get(d, "reviewer")),
+         json_string_value(json_object_get(d, "time")), note ? " (" : "",
+         note ? note : "", note ? ")" : "");
+}
+
+static void print_table(const char *query, const emb_result *r,
+                        const json_t *j) {
   printf("query: %s\n", query);
   size_t n = emb_result_count(r);
   if (n == 0) {
@@ -185,6 +293,7 @@ static void print_table(const char *query, const emb_result *r) {
         printf(" %s", h->explain.unmatched_query[k]);
     }
     printf("\n");
+    print_decision(json_array_get(json_object_get(j, "hits"), i));
   }
 }
 
@@ -213,8 +322,8 @@ static int read_line(FILE *f, char *buf, size_t cap, size_t *len,
   return any;
 }
 
-static int screen_stdin(const emb_index *ix, const screen_cfg *c) {
-  char *line = malloc(MAX_STDIN_LINE);
+static int screen_stdin(const emb_index *ix, screen_cfg *c) {
+  char *line = malloc(MAX_STDIN_LINE + 1);
   if (line == NULL) {
     fprintf(stderr, "embargo screen: out of memory\n");
     return CLI_DATA;
@@ -236,14 +345,30 @@ static int screen_stdin(const emb_index *ix, const screen_cfg *c) {
       fprintf(stderr, "embargo screen: stdin line %ld: %s\n", lineno,
               emb_strerror(st));
       /* An overlong line is not echoed: only its start was kept. */
-      cli_emit_json(stdout, error_json(overlong ? NULL : line, len, lineno, st),
-                    0);
+      json_t *ej = error_json(overlong ? NULL : line, len, lineno, st);
+      if (audit_screen(c, NULL, lineno, ej) != 0) {
+        json_decref(ej);
+        break;
+      }
+      cli_emit_json(stdout, ej, 0);
       continue;
     }
     for (size_t i = 0; i < emb_result_count(r); i++)
       any_match |= emb_result_hit(r, i)->match;
-    cli_emit_json(stdout, emb__screen_json(line, len, r, c->threshold), 0);
+    json_t *j = emb__screen_json(line, len, r, c->threshold);
     emb_result_free(r);
+    /* The audit key needs a C string: NUL bytes in the line end it. */
+    const char *qs = NULL;
+    if (c->audit && memchr(line, '\0', len) == NULL) {
+      line[len] = '\0';
+      qs = line;
+    }
+    if (audit_screen(c, qs, lineno, j) != 0) {
+      json_decref(j);
+      any_error = 1;
+      break;
+    }
+    cli_emit_json(stdout, j, 0);
   }
   free(line);
   if (ferror(stdin)) {
@@ -283,7 +408,9 @@ int cmd_screen(int argc, char **argv) {
     return rc;
   }
   const char *name = a.pos[0];
-  if (strcmp(name, "-") == 0) {
+  if (a.values[O_AUDIT] && (rc = audit_open(a.values[O_AUDIT], &l, &c))) {
+    /* The log could not be opened: nothing is screened unrecorded. */
+  } else if (strcmp(name, "-") == 0) {
     rc = screen_stdin(l.ix, &c);
   } else {
     emb_result *r = NULL;
@@ -293,18 +420,22 @@ int cmd_screen(int argc, char **argv) {
               emb_strerror(st));
       rc = CLI_USAGE;
     } else {
-      if (strcmp(c.format, "table") == 0)
-        print_table(name, r);
-      else
-        cli_emit_json(stdout,
-                      emb__screen_json(name, strlen(name), r, c.threshold),
-                      strcmp(c.format, "json") == 0);
-      rc = CLI_OK;
-      for (size_t i = 0; i < emb_result_count(r); i++)
+      json_t *j = emb__screen_json(name, strlen(name), r, c.threshold);
+      if (audit_screen(&c, name, 0, j) != 0) {
+        rc = CLI_DATA;
+      } else if (strcmp(c.format, "table") == 0) {
+        print_table(name, r, j);
+      } else {
+        cli_emit_json(stdout, json_incref(j), strcmp(c.format, "json") == 0);
+      }
+      json_decref(j);
+      if (rc != CLI_DATA) rc = CLI_OK;
+      for (size_t i = 0; rc != CLI_DATA && i < emb_result_count(r); i++)
         if (emb_result_hit(r, i)->match) rc = CLI_HIT;
       emb_result_free(r);
     }
   }
+  rc = audit_close(&c, rc);
   cli_unload(&l);
   free(c.lists_buf);
   return rc;

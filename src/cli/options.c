@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/rules/rules_internal.h"
 #include "cli.h"
 
 static const cli_opt *find(const cli_opt *opts, size_t n, const char *name,
@@ -101,19 +102,8 @@ int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out) {
 }
 
 int cli_valid_date(const char *s) {
-  static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return 0;
-  int m = (s[5] - '0') * 10 + (s[6] - '0'),
-      d = (s[8] - '0') * 10 + (s[9] - '0');
-  if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1]) return 0;
-  if (m == 2 && d == 29) {
-    int yy = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-             (s[3] - '0');
-    if (!((yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0)) return 0;
-  }
-  return 1;
+  emb__day d;
+  return s != NULL && emb__day_parse(s, strlen(s), &d);
 }
 
 char *cli_read_all(FILE *f, size_t max, size_t *len) {

@@ -2,6 +2,7 @@
 #include "embargo/embargo.h"
 
 #include <libxml/parser.h>
+#include <sqlite3.h>
 #include <unicode/uclean.h>
 
 #include "text/normalize.h"
@@ -14,4 +15,5 @@ void emb_cleanup(void) {
   emb__normalize_cleanup();
   xmlCleanupParser();
   u_cleanup();
+  sqlite3_shutdown();
 }

@@ -176,4 +176,11 @@ int emb__mode_for(emb_entity_type t, const emb__token *tok, size_t n,
 size_t emb__prepare(const emb_index *ix, const emb__token *t, size_t n,
                     emb__stok *out);
 
+/* An index of only the entities of full's list set whose index i has
+ * keep[i] non-zero, sharing full's vocabulary and token weights, so that a
+ * name scores against a kept entity exactly as against full. full
+ * (borrowed) must outlive *out; caller frees with emb_index_free(). */
+emb_status emb__index_subset(const emb_index *full, const unsigned char *keep,
+                             emb_index **out);
+
 #endif
