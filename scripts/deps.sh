@@ -5,9 +5,14 @@ set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build
       libicu-dev libjansson-dev libxml2-dev libsqlite3-dev libcmocka-dev
       libcurl4-openssl-dev libmicrohttpd-dev sqlite3 python3 curl wrk
-      chromium nodejs npm ca-certificates util-linux
+      chromium ca-certificates util-linux
       valgrind clang libclang-rt-14-dev jq)
 missing=()
+# Node.js and npm run the web page's browser test. A machine may have them
+# from elsewhere (NodeSource's nodejs bundles npm and conflicts with
+# Debian's npm package): install Debian's only when the commands are absent.
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
     missing+=("$p")
