@@ -29,8 +29,12 @@
  *    word.
  *
  * ICU transliterators are costly to build and not safe to share between
- * threads, so each is built once, under g_lock, and used only while
- * holding it. Case folding (unorm2) and character properties need no lock.
+ * threads: each is built once, under g_lock, as a prototype, and every
+ * thread that needs one uses its own clone (utrans_clone), kept in
+ * thread-specific storage and closed when the thread exits, so that
+ * threads transliterating at once never wait for each other. Only the
+ * shared pinyin cache takes a lock, for a few instructions. Case folding
+ * (unorm2) and character properties need no lock.
  */
 #include "normalize.h"
 
@@ -406,7 +410,7 @@ static UTransliterator *open_trans(const char *id, UErrorCode *st) {
   return utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, st);
 }
 
-/* Builds the transliterators on first use. Call with g_lock held. */
+/* Builds the prototypes on first use. Call with g_lock held. */
 static int ensure_trans(void) {
   if (g_t2s != NULL && g_han != NULL && g_latin != NULL) return 1;
   UErrorCode st = U_ZERO_ERROR;
@@ -416,8 +420,61 @@ static int ensure_trans(void) {
   return U_SUCCESS(st) && g_t2s != NULL && g_han != NULL && g_latin != NULL;
 }
 
+/* One thread's clones of the prototypes. */
+typedef struct trans_set {
+  UTransliterator *t2s, *han, *latin;
+} trans_set;
+
+static pthread_key_t g_key;
+static int g_key_ok; /* g_key exists; guarded by g_lock */
+
+static void trans_set_free(void *p) {
+  trans_set *ts = p;
+  if (ts == NULL) return;
+  if (ts->t2s != NULL) utrans_close(ts->t2s);
+  if (ts->han != NULL) utrans_close(ts->han);
+  if (ts->latin != NULL) utrans_close(ts->latin);
+  free(ts);
+}
+
+/* The calling thread's transliterators, cloned from the prototypes on the
+ * thread's first use; NULL when ICU fails or memory runs out. */
+static trans_set *thread_trans(void) {
+  if (__atomic_load_n(&g_key_ok, __ATOMIC_ACQUIRE)) {
+    trans_set *ts = pthread_getspecific(g_key);
+    if (ts != NULL) return ts;
+  }
+  trans_set *ts = calloc(1, sizeof(*ts));
+  if (ts == NULL) return NULL;
+  UErrorCode st = U_ZERO_ERROR;
+  pthread_mutex_lock(&g_lock);
+  int ok = g_key_ok || pthread_key_create(&g_key, trans_set_free) == 0;
+  if (ok && !g_key_ok) __atomic_store_n(&g_key_ok, 1, __ATOMIC_RELEASE);
+  ok = ok && ensure_trans();
+  if (ok) {
+    ts->t2s = utrans_clone(g_t2s, &st);
+    ts->han = utrans_clone(g_han, &st);
+    ts->latin = utrans_clone(g_latin, &st);
+  }
+  pthread_mutex_unlock(&g_lock);
+  if (!ok || U_FAILURE(st) || ts->t2s == NULL || ts->han == NULL ||
+      ts->latin == NULL || pthread_setspecific(g_key, ts) != 0) {
+    trans_set_free(ts);
+    return NULL;
+  }
+  return ts;
+}
+
 void emb__normalize_cleanup(void) {
   pthread_mutex_lock(&g_lock);
+  if (g_key_ok) {
+    /* Threads that have exited closed their own clones; this thread's
+     * go now. */
+    trans_set_free(pthread_getspecific(g_key));
+    pthread_setspecific(g_key, NULL);
+    pthread_key_delete(g_key);
+    __atomic_store_n(&g_key_ok, 0, __ATOMIC_RELEASE);
+  }
   if (g_t2s != NULL) utrans_close(g_t2s);
   if (g_han != NULL) utrans_close(g_han);
   if (g_latin != NULL) utrans_close(g_latin);
@@ -425,8 +482,8 @@ void emb__normalize_cleanup(void) {
   pthread_mutex_unlock(&g_lock);
 }
 
-/* Runs t over buf[0..*len) in place (capacity cap). Call with g_lock
- * held. Returns 0 if the result would not fit. */
+/* Runs t (the calling thread's own) over buf[0..*len) in place (capacity
+ * cap). Returns 0 if the result would not fit. */
 static int translit(UTransliterator *t, UChar *buf, int32_t *len, int32_t cap) {
   UErrorCode st = U_ZERO_ERROR;
   int32_t limit = *len;
@@ -448,6 +505,7 @@ typedef struct icu_ws {
   char lat[SCRATCH_CAP];  /* Latin-token bytes */
   rawlist rs;             /* script raw tokens */
   rawlist rl;             /* Latin raw tokens */
+  trans_set *ts;          /* this thread's transliterators */
 } icu_ws;
 
 enum { C_SEP, C_LETTER, C_DIGIT, C_MARK, C_HAN, C_KANA, C_SKIP, C_AND, C_DOT };
@@ -584,7 +642,7 @@ static int is_ascii_tok(const emb__lf_tok *t) {
 }
 
 /* Transliterates piece[0..ulen) with t, folds it to ASCII and tokenises it
- * into the Latin raw tokens with the given kind. Call with g_lock held. */
+ * into the Latin raw tokens with the given kind. */
 static void latin_tokens(icu_ws *ws, UTransliterator *t, int32_t ulen,
                          uint8_t kind, size_t *latpos) {
   long blen = -1;
@@ -600,36 +658,47 @@ static void latin_tokens(icu_ws *ws, UTransliterator *t, int32_t ulen,
 }
 
 /* The pinyin of one Han character (a token of tok_script()), from the
- * cache or from Han-Latin. Call with g_lock held. */
+ * shared cache (read and filled under g_lock, a copy of 8 bytes) or from
+ * this thread's Han-Latin. */
 static void han_tokens(icu_ws *ws, const emb__lf_tok *t, size_t *latpos) {
   UChar32 c;
   int32_t i = 0;
   U8_NEXT((const uint8_t *)t->s, i, (int32_t)t->len, c);
   char *slot = NULL;
-  if (c >= HAN_FIRST && c <= HAN_LAST) slot = g_pinyin[c - HAN_FIRST];
-  if (slot == NULL || slot[0] == '\0') {
+  char got[sizeof(g_pinyin[0])] = "";
+  if (c >= HAN_FIRST && c <= HAN_LAST) {
+    slot = g_pinyin[c - HAN_FIRST];
+    pthread_mutex_lock(&g_lock);
+    memcpy(got, slot, sizeof(got));
+    pthread_mutex_unlock(&g_lock);
+  }
+  if (got[0] == '\0') {
     int32_t ulen = 0;
     U16_APPEND_UNSAFE(ws->piece, ulen, c);
     size_t before = ws->rl.n, pos = *latpos;
     int was_truncated = ws->rl.truncated;
-    latin_tokens(ws, g_han, ulen, RK_HAN, latpos);
+    latin_tokens(ws, ws->ts->han, ulen, RK_HAN, latpos);
     if (slot == NULL || ws->rl.truncated != was_truncated) return;
     /* Cache a single syllable; anything else is looked up each time. */
     if (ws->rl.n == before) {
-      slot[0] = '\x01';
-    } else if (ws->rl.n == before + 1 && *latpos - pos < sizeof(g_pinyin[0])) {
-      memcpy(slot, ws->lat + pos, *latpos - pos);
-      slot[*latpos - pos] = '\0';
+      got[0] = '\x01';
+    } else if (ws->rl.n == before + 1 && *latpos - pos < sizeof(got)) {
+      memcpy(got, ws->lat + pos, *latpos - pos);
+      got[*latpos - pos] = '\0';
+    } else {
+      return;
     }
+    pthread_mutex_lock(&g_lock);
+    memcpy(slot, got, sizeof(got));
+    pthread_mutex_unlock(&g_lock);
     return;
   }
-  if (slot[0] == '\x01') return;
-  tok_ascii(slot, strlen(slot), ws->lat, sizeof(ws->lat), latpos, &ws->rl,
+  if (got[0] == '\x01') return;
+  tok_ascii(got, strlen(got), ws->lat, sizeof(ws->lat), latpos, &ws->rl,
             RK_HAN);
 }
 
-/* Builds the Latin raw tokens from the script raw tokens. Call with
- * g_lock held. */
+/* Builds the Latin raw tokens from the script raw tokens. */
 static void latin_from_script(icu_ws *ws) {
   const rawlist *rs = &ws->rs;
   rawlist *rl = &ws->rl;
@@ -679,7 +748,7 @@ static void latin_from_script(icu_ws *ws) {
       }
       ulen += got;
     }
-    latin_tokens(ws, g_latin, ulen, rs->kind[i], &latpos);
+    latin_tokens(ws, ws->ts->latin, ulen, rs->kind[i], &latpos);
     i = j;
   }
 }
@@ -727,16 +796,15 @@ static emb_status norm_icu(const char *s, size_t len, emb__normname *out) {
     free(ws);
     return ret;
   }
-  pthread_mutex_lock(&g_lock);
-  if (!ensure_trans()) {
+  ws->ts = thread_trans();
+  if (ws->ts == NULL) {
     ret = EMB_EICU;
-  } else if (has_han && !translit(g_t2s, ws->f, &flen, FOLD_CAP)) {
+  } else if (has_han && !translit(ws->ts->t2s, ws->f, &flen, FOLD_CAP)) {
     ret = EMB_ETOOBIG;
   } else {
     tok_script(ws->f, flen, ws->s8, sizeof(ws->s8), &ws->rs);
     latin_from_script(ws);
   }
-  pthread_mutex_unlock(&g_lock);
   if (ret == EMB_OK) {
     /* The Latin form first: if the buffer runs short, the script form is
      * the one that loses tokens. */
