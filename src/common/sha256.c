@@ -1,6 +1,9 @@
 /* SHA-256 written from the FIPS 180-4 specification. */
 #include "sha256.h"
 
+#include <errno.h>
+#include <stdio.h>
+
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -117,4 +120,36 @@ void emb__sha256_hex(const void *data, size_t n, char hex[65]) {
     hex[2 * i + 1] = digits[d[i] & 15];
   }
   hex[64] = '\0';
+}
+
+int emb__sha256_file(const char *path, char hex[65], size_t *size,
+                     size_t *lines) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return errno ? errno : EIO;
+  emb__sha256 c;
+  emb__sha256_init(&c);
+  static const char digits[] = "0123456789abcdef";
+  char buf[65536];
+  size_t n, total = 0, nl = 0;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+    emb__sha256_update(&c, buf, n);
+    if (lines)
+      for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p)));
+           p++)
+        nl++;
+    total += n;
+  }
+  int err = ferror(f);
+  fclose(f);
+  if (err) return EIO;
+  unsigned char d[32];
+  emb__sha256_final(&c, d);
+  for (int i = 0; i < 32; i++) {
+    hex[2 * i] = digits[d[i] >> 4];
+    hex[2 * i + 1] = digits[d[i] & 15];
+  }
+  hex[64] = '\0';
+  if (size) *size = total;
+  if (lines) *lines = nl;
+  return 0;
 }

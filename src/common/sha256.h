@@ -18,4 +18,11 @@ void emb__sha256_final(emb__sha256 *c, unsigned char out[32]);
 /* Hex digest of data[0..n) into hex (65 bytes with the NUL). */
 void emb__sha256_hex(const void *data, size_t n, char hex[65]);
 
+/* The hex SHA-256 of the file at path, read in 64 KiB pieces; also its
+ * size and number of LF bytes when size/lines are not NULL. Returns 0, or
+ * the errno of the failure (ENOENT when it does not exist, EIO on a read
+ * error). */
+int emb__sha256_file(const char *path, char hex[65], size_t *size,
+                     size_t *lines);
+
 #endif

@@ -152,4 +152,18 @@ grep -q '<svg' "$TMP/r.html" || fail "no SVG in the report"
 grep -qi '<script' "$TMP/r.html" && fail "the report has a script"
 grep -q 'CMIC' "$TMP/r.html" || fail "the report does not name the CMIC list"
 
+# --audit: one "batch" row ties the output file to the chained log by its
+# SHA-256, with the input's digest and the summary; editing the output
+# afterwards shows against the row.
+expect_rc 1 $B --input "$TMP/in.csv" --output "$TMP/au.jsonl" \
+  --name-column "Company Name" --audit "$TMP/au.db"
+expect_rc 0 $E audit export --audit "$TMP/au.db" --kind batch
+out_sum=$(sha256sum "$TMP/au.jsonl" | cut -d' ' -f1)
+in_sum=$(sha256sum "$TMP/in.csv" | cut -d' ' -f1)
+jq_true ".result.output_sha256 == \"$out_sum\" and .request.input_sha256 == \"$in_sum\" and .result.summary.rows > 0 and (.lists | startswith(\"lists:\"))"
+expect_rc 0 $E audit verify --audit "$TMP/au.db"
+echo '{"id":"forged"}' >> "$TMP/au.jsonl"
+[ "$(sha256sum "$TMP/au.jsonl" | cut -d' ' -f1)" != "$out_sum" ] ||
+  fail "an edited output kept its digest"
+
 finish

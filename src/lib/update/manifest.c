@@ -58,27 +58,8 @@ static char *join(const char *a, const char *b) {
 
 emb_status emb__upd_hash_file(const char *path, char hex[65], size_t *size,
                               size_t *lines) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return errno == ENOENT ? EMB_ENOTFOUND : EMB_EIO;
-  emb__sha256 c;
-  emb__sha256_init(&c);
-  char buf[65536];
-  size_t n, total = 0, nl = 0;
-  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-    emb__sha256_update(&c, buf, n);
-    for (size_t i = 0; i < n; i++)
-      if (buf[i] == '\n') nl++;
-    total += n;
-  }
-  int err = ferror(f);
-  fclose(f);
-  if (err) return EMB_EIO;
-  unsigned char d[32];
-  emb__sha256_final(&c, d);
-  for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
-  if (size) *size = total;
-  if (lines) *lines = nl;
-  return EMB_OK;
+  int e = emb__sha256_file(path, hex, size, lines);
+  return e == 0 ? EMB_OK : e == ENOENT ? EMB_ENOTFOUND : EMB_EIO;
 }
 
 emb_status emb__upd_write_json_atomic(const char *dir, const char *name,
