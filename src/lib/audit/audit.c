@@ -258,6 +258,19 @@ static emb_status setup_writer_db(emb_audit *a, char *err, size_t errlen) {
   return st2;
 }
 
+/* Releases what emb_audit_open made, once the writer has stopped. */
+static void handle_free(emb_audit *a) {
+  sqlite3_finalize(a->by_key);
+  sqlite3_close(a->rdb);
+  sqlite3_close(a->wdb);
+  pthread_cond_destroy(&a->more);
+  pthread_cond_destroy(&a->done);
+  pthread_mutex_destroy(&a->lock);
+  pthread_mutex_destroy(&a->rlock);
+  free(a->path);
+  free(a);
+}
+
 emb_status emb_audit_open(const char *path, const emb_audit_opts *opts,
                           emb_audit **out) {
   if (path == NULL || out == NULL) return EMB_EINVAL;
@@ -321,15 +334,7 @@ emb_status emb_audit_open(const char *path, const emb_audit_opts *opts,
   if (st != EMB_OK) {
     /* The message is kept for the caller: emb_audit_open_error(). */
     snprintf(emb__audit_open_error, sizeof(emb__audit_open_error), "%s", err);
-    sqlite3_finalize(a->by_key);
-    sqlite3_close(a->rdb);
-    sqlite3_close(a->wdb);
-    pthread_cond_destroy(&a->more);
-    pthread_cond_destroy(&a->done);
-    pthread_mutex_destroy(&a->lock);
-    pthread_mutex_destroy(&a->rlock);
-    free(a->path);
-    free(a);
+    handle_free(a);
     return st;
   }
   *out = a;
@@ -343,15 +348,7 @@ void emb_audit_close(emb_audit *a) {
   pthread_cond_signal(&a->more);
   pthread_mutex_unlock(&a->lock);
   if (!a->opts.read_only) pthread_join(a->writer, NULL);
-  sqlite3_finalize(a->by_key);
-  sqlite3_close(a->rdb);
-  sqlite3_close(a->wdb);
-  pthread_cond_destroy(&a->more);
-  pthread_cond_destroy(&a->done);
-  pthread_mutex_destroy(&a->lock);
-  pthread_mutex_destroy(&a->rlock);
-  free(a->path);
-  free(a);
+  handle_free(a);
 }
 
 emb_status emb__audit_enqueue(emb_audit *a, emb__audit_item *it,

@@ -297,6 +297,20 @@ static const char *field(emb__rows *r, long i, size_t *len) {
   return r->scratch + r->fstart[i];
 }
 
+/* Starts the next row at byte offset off: numbered, with the row number
+ * as its id until a column gives one. */
+static void start_row(emb__rows *r, emb__row *row, long long off) {
+  memset(row, 0, sizeof(*row));
+  row->row = ++r->row;
+  row->line = r->line;
+  row->offset = off;
+  snprintf(r->idbuf, sizeof(r->idbuf), "%lld", row->row);
+  row->id = r->idbuf;
+  row->id_len = strlen(r->idbuf);
+  row->id_is_number = 1;
+  row->raw = "";
+}
+
 static int next_csv(emb__rows *r, emb__row *row) {
   for (;;) {
     size_t end = 0;
@@ -311,15 +325,7 @@ static int next_csv(emb__rows *r, emb__row *row) {
       r->line++;
       continue;
     }
-    memset(row, 0, sizeof(*row));
-    row->row = ++r->row;
-    row->line = r->line;
-    row->offset = off;
-    snprintf(r->idbuf, sizeof(r->idbuf), "%lld", row->row);
-    row->id = r->idbuf;
-    row->id_len = strlen(r->idbuf);
-    row->id_is_number = 1;
-    row->raw = "";
+    start_row(r, row, off);
     if (p == P_QUOTING || p == P_TOOLONG) {
       set_error(r, row, p == P_QUOTING ? EMB_EPARSE : EMB_ETOOBIG,
                 p == P_QUOTING
@@ -489,15 +495,7 @@ static int next_jsonl(emb__rows *r, emb__row *row) {
         continue;
       }
     }
-    memset(row, 0, sizeof(*row));
-    row->row = ++r->row;
-    row->line = r->line;
-    row->offset = off;
-    snprintf(r->idbuf, sizeof(r->idbuf), "%lld", row->row);
-    row->id = r->idbuf;
-    row->id_len = strlen(r->idbuf);
-    row->id_is_number = 1;
-    row->raw = "";
+    start_row(r, row, off);
     if (toolong) {
       set_error(r, row, EMB_ETOOBIG, "line longer than 1 MiB", NULL, 0);
       skip_line(r);
