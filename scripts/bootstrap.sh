@@ -2,8 +2,9 @@
 # Sets embargo up on a fresh Debian 12 machine and runs the main job on the
 # built-in default data: installs packages, builds, screens a few names
 # (Latin, Chinese simplified and traditional, a typo) to show hits with
-# their explanations, and determines the US EAR licence requirement of a
-# few transactions (examples/).
+# their explanations, determines the US EAR licence requirement of a
+# few transactions, and screens a small customer file in batch with an
+# HTML report and an audit log (examples/; outputs in build/demo/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -21,3 +22,9 @@ $e compare "Semiconductor Manufacturing Intl Corp" \
 $e check examples/smic-ear99-2021.json || true
 $e check examples/huawei-fdp-2020.json || true
 $e check --jsonl - < examples/mixed.jsonl || true
+mkdir -p build/demo
+rm -f build/demo/audit.db*
+$e batch --input examples/customers.csv --id-column id --country-column country \
+  --output build/demo/customers.hits.jsonl --report build/demo/customers.html \
+  --audit build/demo/audit.db || true
+$e audit verify --audit build/demo/audit.db

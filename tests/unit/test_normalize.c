@@ -440,8 +440,8 @@ static void test_equivalence_table(void **state) {
       "0123456789",
       "a1b2 3c",
       "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz",
-      "x y z x y z x y z x y z x y z x y z x y z x y z x y z x y z x y z "
-      "x y z x y z x y z x y z x y z x y z x y z",
+      ("x y z x y z x y z x y z x y z x y z x y z x y z x y z x y z x y z "
+       "x y z x y z x y z x y z x y z x y z x y z"),
       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
       "\x01\x02\x7f",
       "The Company of the Holy & Blessed Trading Co Ltd",
