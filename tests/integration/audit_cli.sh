@@ -95,6 +95,22 @@ expect_rc 3 "$E" audit decide --audit "$L" --query SMIC --entity EL:nope --decis
 expect_rc 0 "$E" audit export --audit "$L" --kind decision
 jq_all 'length == 3 and .[0].request.query_key == "smic" and .[0].result.reviewer == "alice"'
 expect_rc 0 "$E" audit verify "$L"
+# The decisions index is not chained: an entry edited to turn the true
+# match into a cleared false positive changes no result, and verify names
+# the row; so does an entry deleted.
+cp "$L" "$TMP/dec.db"
+sqlite3 "$TMP/dec.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+dseq=$(sqlite3 "$TMP/dec.db" "SELECT seq FROM decisions WHERE reviewer='bob' AND decision='true_match'")
+sqlite3 "$TMP/dec.db" "UPDATE decisions SET decision='false_positive' WHERE seq=$dseq"
+expect_rc 1 "$E" screen --audit "$TMP/dec.db" --format json Huawei
+jq_true '[.hits[] | has("cleared")] | any | not'
+expect_rc 1 "$E" audit verify "$TMP/dec.db"
+grep -q "row $dseq: its entry in the decisions index does not match" "$TMP/out" ||
+  fail "verify after a decisions edit: $(cat "$TMP/out")"
+sqlite3 "$TMP/dec.db" "DELETE FROM decisions WHERE seq=$dseq"
+expect_rc 1 "$E" audit verify "$TMP/dec.db"
+grep -q "row $dseq: the decision has no entry in the decisions index" "$TMP/out" ||
+  fail "verify after a decisions delete: $(cat "$TMP/out")"
 
 # --- Two processes appending to one log at once: one chain. ---
 C=$TMP/concurrent.db

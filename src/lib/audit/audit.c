@@ -313,12 +313,12 @@ emb_status emb_audit_open(const char *path, const emb_audit_opts *opts,
     st = EMB_EDB;
   }
   if (st == EMB_OK &&
-      sqlite3_prepare_v3(a->rdb,
-                         "SELECT entity_id, list_version, decision, "
-                         "reviewer, note, time FROM decisions WHERE "
-                         "query_key=? ORDER BY id",
-                         -1, SQLITE_PREPARE_PERSISTENT, &a->by_key,
-                         NULL) != SQLITE_OK) {
+      sqlite3_prepare_v3(
+          a->rdb,
+          "SELECT d.entity_id, d.list_version, d.decision, "
+          "d.reviewer, d.note, d.time" EMB__AUDIT_TRUSTED_DECISIONS
+          "WHERE d.query_key=? ORDER BY d.id",
+          -1, SQLITE_PREPARE_PERSISTENT, &a->by_key, NULL) != SQLITE_OK) {
     snprintf(err, sizeof(err), "%s: %s", path, sqlite3_errmsg(a->rdb));
     st = EMB_EDB;
   }

@@ -23,6 +23,21 @@
 #define EMB__AUDIT_GENESIS \
   "0000000000000000000000000000000000000000000000000000000000000000"
 /* Longest request, result, lists or rules text, and longest other field. */
+/* The decisions table is an index of the chained "decision" rows, and is
+ * not chained itself: a decision is trusted only when its index entry
+ * agrees field by field with the chained row of the same seq, so that
+ * editing or inserting an index entry changes no result (and verify names
+ * it). The FROM clause of every read of decisions, with d the entry. */
+#define EMB__AUDIT_TRUSTED_DECISIONS                                 \
+  " FROM decisions d JOIN events e ON e.seq = d.seq"                 \
+  " AND e.kind = 'decision' AND json_valid(e.request)"               \
+  " AND json_valid(e.result)"                                        \
+  " AND json_extract(e.request, '$.query_key') IS d.query_key"       \
+  " AND json_extract(e.request, '$.entity_id') IS d.entity_id"       \
+  " AND json_extract(e.request, '$.list_version') IS d.list_version" \
+  " AND json_extract(e.result, '$.decision') IS d.decision"          \
+  " AND json_extract(e.result, '$.reviewer') IS d.reviewer"          \
+  " AND json_extract(e.result, '$.note') IS d.note AND e.time IS d.time "
 #define EMB__AUDIT_MAX_FIELD ((size_t)1 << 20)
 #define EMB__AUDIT_MAX_SHORT ((size_t)4096)
 

@@ -218,6 +218,52 @@ static emb_status walk(sqlite3 *db, const anchor *an,
   return EMB_OK;
 }
 
+/* The first seq that sql (one integer column) gives, 0 when none, -1 on
+ * error. */
+static int64_t first_seq(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *q = NULL;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+    int rc = sqlite3_step(q);
+    v = rc == SQLITE_ROW    ? sqlite3_column_int64(q, 0)
+        : rc == SQLITE_DONE ? 0
+                            : -1;
+  }
+  sqlite3_finalize(q);
+  return v;
+}
+
+/* The decisions index against the chain: every entry must agree with its
+ * chained row, and every chained decision must have its entry. */
+static emb_status check_decisions(sqlite3 *db, emb_audit_verify_report *rep,
+                                  char *err, size_t errlen) {
+  int64_t bad =
+      first_seq(db,
+                "SELECT seq FROM decisions WHERE id NOT IN (SELECT "
+                "d.id" EMB__AUDIT_TRUSTED_DECISIONS ") ORDER BY seq LIMIT 1");
+  if (bad > 0)
+    return tamper(rep, bad,
+                  "row %lld: its entry in the decisions index does not "
+                  "match the chained decision (edited or inserted)",
+                  (long long)bad);
+  int64_t gone = bad < 0 ? -1
+                         : first_seq(db,
+                                     "SELECT seq FROM events WHERE kind = "
+                                     "'decision' AND seq NOT IN (SELECT "
+                                     "d.seq" EMB__AUDIT_TRUSTED_DECISIONS
+                                     ") ORDER BY seq LIMIT 1");
+  if (gone > 0)
+    return tamper(rep, gone,
+                  "row %lld: the decision has no entry in the decisions "
+                  "index (deleted)",
+                  (long long)gone);
+  if (bad < 0 || gone < 0) {
+    snprintf(err, errlen, "cannot read the decisions: %s", sqlite3_errmsg(db));
+    return EMB_EDB;
+  }
+  return EMB_OK;
+}
+
 static emb_status verify(const char *path, const anchor *an,
                          emb_audit_verify_report *rep) {
   if (path == NULL || rep == NULL) return EMB_EINVAL;
@@ -235,6 +281,7 @@ static emb_status verify(const char *path, const anchor *an,
   emb_status st = emb__audit_schema(db, 0, err, sizeof(err));
   if (st == EMB_OK) {
     st = walk(db, an, rep, err, sizeof(err));
+    if (st == EMB_OK) st = check_decisions(db, rep, err, sizeof(err));
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   }
   if (st == EMB_EDB)

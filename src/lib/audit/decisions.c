@@ -148,9 +148,10 @@ emb_status emb_audit_decision_find(emb_audit *a, const char *query,
   sqlite3_stmt *q = NULL;
   st = EMB_EDB;
   if (sqlite3_prepare_v2(a->rdb,
-                         "SELECT decision, reviewer, note, time FROM "
-                         "decisions WHERE query_key=? AND entity_id=? AND "
-                         "list_version=? ORDER BY id DESC LIMIT 1",
+                         "SELECT d.decision, d.reviewer, d.note, "
+                         "d.time" EMB__AUDIT_TRUSTED_DECISIONS
+                         "WHERE d.query_key=? AND d.entity_id=? AND "
+                         "d.list_version=? ORDER BY d.id DESC LIMIT 1",
                          -1, &q, NULL) == SQLITE_OK) {
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, entity_id, -1, SQLITE_STATIC);
