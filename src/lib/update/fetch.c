@@ -284,6 +284,13 @@ emb_status emb__upd_fetch_run(emb__upd_fetch *f) {
   }
   free(url);
   curl_slist_free_all(hdrs);
+  /* On disk before it can be renamed into place: a power loss after the
+   * rename must not leave an empty or short list file. */
+  if ((fflush(s.f) != 0 || fsync(fileno(s.f)) != 0) && st == EMB_OK &&
+      f->check[0] == '\0') {
+    fail(f, "download", "%s: %s", f->path, strerror(errno));
+    st = EMB_EIO;
+  }
   if (fclose(s.f) != 0 && st == EMB_OK && f->check[0] == '\0')
     fail(f, "download", "%s: %s", f->path, strerror(errno));
   if (st != EMB_OK) return st;

@@ -237,7 +237,7 @@ emb_status emb__upd_recover(const char *dest, char *msg, size_t msglen) {
   if (st == EMB_OK &&
       (incoming == NULL || strncmp(incoming, ".incoming-", 10) != 0 ||
        !emb__upd_safe_name(incoming + 1) || group == NULL ||
-       !json_is_object(entries) || n == 0)) {
+       !emb__upd_safe_name(group) || !json_is_object(entries) || n == 0)) {
     snprintf(msg, msglen, "%s/%s is malformed; remove it by hand", dest,
              JOURNAL);
     st = EMB_EPARSE;

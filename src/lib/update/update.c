@@ -48,6 +48,9 @@ typedef struct run {
   json_t *manifest;
   char *incoming; /* DEST/.incoming-XXXXXX */
   int manifest_dirty;
+  /* A group's replacement failed and left its journal: no later group
+   * may replace (its journal would overwrite that one). */
+  int replace_failed;
 } run;
 
 void emb_update_opts_init(emb_update_opts *o) {
@@ -315,6 +318,7 @@ static emb_status copy_file(const char *from, const char *to) {
     if (fwrite(buf, 1, n, out) != n) bad = 1;
   if (ferror(in)) bad = 1;
   fclose(in);
+  if (fflush(out) != 0 || fsync(fileno(out)) != 0) bad = 1;
   if (fclose(out) != 0) bad = 1;
   return bad ? EMB_EIO : EMB_OK;
 }
@@ -628,10 +632,17 @@ static emb_status do_group(run *R, rfile **g, size_t n) {
         if (g[i]->changed && R->o->dry_run)
           g[i]->pub.state = EMB_UPDATE_VALIDATED;
       }
-      if (!R->o->dry_run) {
+      if (!R->o->dry_run && R->replace_failed) {
+        for (size_t i = 0; i < n; i++)
+          fail_file(g[i], EMB_EIO, "replace",
+                    "%s: not replaced: an earlier group's replacement "
+                    "failed; the next run finishes that one first",
+                    g[i]->src->file);
+      } else if (!R->o->dry_run) {
         st = replace(R, g, n, gdir, rows, ents);
+        if (st != EMB_OK) R->replace_failed = 1;
         if (st != EMB_ENOMEM) st = EMB_OK;
-        logf_(R, "group %s replaced", group);
+        if (!R->replace_failed) logf_(R, "group %s replaced", group);
       }
     }
   } else if (st == EMB_OK) {
