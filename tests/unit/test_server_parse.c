@@ -216,6 +216,17 @@ static void test_audit_args(void **state) {
        ""},
       {{"2021-13-01", NULL, NULL, NULL, NULL, NULL}, EMB_EINVAL, "since"},
       {{"2021-01-01 10:00", NULL, NULL, NULL, NULL, NULL}, EMB_EINVAL, "since"},
+      /* Times the audit log's filters would refuse are refused here (a
+       * 400), not passed on (a 500). */
+      {{"2024-01-01T00:00:00+01:00", NULL, NULL, NULL, NULL, NULL},
+       EMB_EINVAL,
+       "since"},
+      {{"2024-01-01T1", NULL, NULL, NULL, NULL, NULL}, EMB_EINVAL, "since"},
+      {{"2024-02-30", NULL, NULL, NULL, NULL, NULL}, EMB_EINVAL, "since"},
+      {{"2024-01-01T10:00Z", "2024-01-01T10:00:00.123Z", NULL, NULL, NULL,
+        NULL},
+       EMB_OK,
+       ""},
       {{NULL, "yesterday", NULL, NULL, NULL, NULL}, EMB_EINVAL, "until"},
       {{NULL, NULL, "Screen", NULL, NULL, NULL}, EMB_EINVAL, "kind"},
       {{NULL, NULL, NULL, "-1", NULL, NULL}, EMB_EINVAL, "after"},

@@ -133,16 +133,15 @@ void emb__audit_rules_version(const emb_ruleset *rs, char out[80]) {
 }
 
 /* 1 when this handle has queued, or the log holds, a row of this kind for
- * this version id; else remembers it and returns 0. */
+ * this version id. */
 static int seen(emb_audit *a, const char *kind, const char *id) {
   pthread_mutex_lock(&a->lock);
-  for (size_t i = 0; i < a->n_noted; i++)
+  size_t n = a->n_noted < 16 ? a->n_noted : 16;
+  for (size_t i = 0; i < n; i++)
     if (strcmp(a->noted[i], id) == 0) {
       pthread_mutex_unlock(&a->lock);
       return 1;
     }
-  snprintf(a->noted[a->n_noted % 16], sizeof(a->noted[0]), "%s", id);
-  if (a->n_noted < 16) a->n_noted++;
   pthread_mutex_unlock(&a->lock);
   int found = 0;
   pthread_mutex_lock(&a->rlock);
@@ -161,6 +160,16 @@ static int seen(emb_audit *a, const char *kind, const char *id) {
   return found;
 }
 
+/* Remembers that id's row is queued or in the log: the last 16 ids, in a
+ * ring (n_noted counts every id noted). Called only once the row is
+ * queued, so that a failed append is tried again. */
+static void note_seen(emb_audit *a, const char *id) {
+  pthread_mutex_lock(&a->lock);
+  snprintf(a->noted[a->n_noted % 16], sizeof(a->noted[0]), "%s", id);
+  a->n_noted++;
+  pthread_mutex_unlock(&a->lock);
+}
+
 static emb_status append_json(emb_audit *a, const char *kind,
                               const char *caller, json_t *result,
                               const char *lists, const char *rules) {
@@ -176,14 +185,25 @@ static emb_status append_json(emb_audit *a, const char *kind,
 emb_status emb__audit_note_lists(emb_audit *a, const emb_listset *ls,
                                  const char *caller, char out[80]) {
   emb__audit_lists_version(ls, out);
-  if (a == NULL || ls == NULL || seen(a, "lists", out)) return EMB_OK;
-  return append_json(a, "lists", caller, emb__lists_json(ls, 0), out, NULL);
+  if (a == NULL || ls == NULL) return EMB_OK;
+  if (seen(a, "lists", out)) {
+    note_seen(a, out);
+    return EMB_OK;
+  }
+  emb_status st =
+      append_json(a, "lists", caller, emb__lists_json(ls, 0), out, NULL);
+  if (st == EMB_OK) note_seen(a, out);
+  return st;
 }
 
 emb_status emb__audit_note_rules(emb_audit *a, const emb_ruleset *rs,
                                  const char *caller, char out[80]) {
   emb__audit_rules_version(rs, out);
-  if (a == NULL || rs == NULL || seen(a, "rules", out)) return EMB_OK;
+  if (a == NULL || rs == NULL) return EMB_OK;
+  if (seen(a, "rules", out)) {
+    note_seen(a, out);
+    return EMB_OK;
+  }
   json_t *j = json_object();
   json_t *packs = json_array(), *refs = json_array();
   for (size_t i = 0; i < emb_ruleset_pack_count(rs); i++) {
@@ -201,7 +221,9 @@ emb_status emb__audit_note_rules(emb_audit *a, const emb_ruleset *rs,
   }
   json_object_set_new(j, "packs", packs);
   json_object_set_new(j, "refs", refs);
-  return append_json(a, "rules", caller, j, NULL, out);
+  emb_status st = append_json(a, "rules", caller, j, NULL, out);
+  if (st == EMB_OK) note_seen(a, out);
+  return st;
 }
 
 void emb__audit_cli_caller(char out[80]) {

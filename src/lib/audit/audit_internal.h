@@ -105,7 +105,7 @@ struct emb_audit {
   pthread_t writer;
   /* Version ids whose "lists"/"rules" row this handle has queued. */
   char noted[16][80];
-  size_t n_noted;
+  size_t n_noted; /* ids ever noted; the last 16 are in noted */
 };
 
 /* Queues an item (takes ownership; frees it on failure). */

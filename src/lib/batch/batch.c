@@ -805,8 +805,10 @@ static int write_checkpoint(const files *F, const ckpt *k,
   return rc;
 }
 
-/* The hash of everything that shapes the output: the options and the
- * list files' digests. */
+/* The hash of everything that shapes the output: the options, the list
+ * files' digests and, with check, the rule packs' and reference files'
+ * digests (a rule edited between a kill and --resume must not mix two
+ * rule versions in one output). */
 static void options_hash(const emb__batch_cfg *c, char hex[65]) {
   emb__sha256 h;
   emb__sha256_init(&h);
@@ -816,6 +818,16 @@ static void options_hash(const emb__batch_cfg *c, char hex[65]) {
   for (size_t i = 0; i < emb_listset_source_count(ls); i++) {
     const emb_source_info *s = emb_listset_source(ls, i);
     if (s->sha256) emb__sha256_update(&h, s->sha256, strlen(s->sha256) + 1);
+  }
+  for (size_t i = 0; c->check && c->rs && i < emb_ruleset_pack_count(c->rs);
+       i++) {
+    const char *s = emb_ruleset_pack(c->rs, i)->sha256;
+    if (s) emb__sha256_update(&h, s, strlen(s) + 1);
+  }
+  for (size_t i = 0; c->check && c->rs && i < emb_ruleset_ref_count(c->rs);
+       i++) {
+    const char *s = emb_ruleset_ref(c->rs, i)->sha256;
+    if (s) emb__sha256_update(&h, s, strlen(s) + 1);
   }
   unsigned char d[32];
   emb__sha256_final(&h, d);
