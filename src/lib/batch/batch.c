@@ -233,6 +233,15 @@ typedef struct run {
   int reader_done, read_error, stop, oom;
 } run;
 
+/* read_error and oom are set by any thread without the lock and read by
+ * others: atomically. */
+static void set_flag(int *f) {
+  __atomic_store_n(f, 1, __ATOMIC_RELEASE);
+}
+static int get_flag(int *f) {
+  return __atomic_load_n(f, __ATOMIC_ACQUIRE);
+}
+
 static void chunk_free(chunk *ch) {
   if (ch == NULL) return;
   free(ch->data.p);
@@ -278,7 +287,7 @@ static void *reader_main(void *arg) {
       emb__row row;
       int rc = emb__rows_next(R->rows, &row);
       if (rc <= 0) {
-        if (rc < 0) R->read_error = 1;
+        if (rc < 0) set_flag(&R->read_error);
         eof = 1;
         break;
       }
@@ -303,7 +312,7 @@ static void *reader_main(void *arg) {
     }
     pthread_mutex_lock(&R->mu);
     if (oom) {
-      R->oom = 1;
+      set_flag(&R->oom);
       R->stop = 1;
       chunk_free(ch);
       R->inflight--;
@@ -400,7 +409,7 @@ static void error_line(run *R, chunk *ch, const rowrec *rr, emb_status st,
       e, ",\"error\":{\"code\":\"%s\",\"message\":", emb_status_name(st));
   rc |= buf_json(e, m, strlen(m));
   rc |= buf_str(e, "}}\n");
-  if (rc) R->oom = 1;
+  if (rc) set_flag(&R->oom);
   ch->st.errors++;
 }
 
@@ -509,7 +518,7 @@ static void screen_row(worker *w, chunk *ch, const rowrec *rr) {
   w->key.len = 0;
   if (buf_add(&w->key, name, rr->name_len) || buf_add(&w->key, "\x1f", 1) ||
       buf_add(&w->key, rr->country, strlen(rr->country))) {
-    R->oom = 1;
+    set_flag(&R->oom);
     return;
   }
   size_t vlen = 0;
@@ -545,7 +554,7 @@ static void screen_row(worker *w, chunk *ch, const rowrec *rr) {
     int rc = make_value(c, name, rr->name_len, res, &w->val);
     emb_result_free(res);
     if (rc) {
-      R->oom = 1;
+      set_flag(&R->oom);
       return;
     }
     v = w->val.p;
@@ -556,13 +565,13 @@ static void screen_row(worker *w, chunk *ch, const rowrec *rr) {
           emb__lru_put(w->cache->shard[shard], w->key.p, w->key.len, v, vlen);
       pthread_mutex_unlock(&w->cache->mu[shard]);
       if (rc2) {
-        R->oom = 1;
+        set_flag(&R->oom);
         return;
       }
     }
   }
   ch->st.screened++;
-  if (emit_screen(c, ch, rr, v, vlen)) R->oom = 1;
+  if (emit_screen(c, ch, rr, v, vlen)) set_flag(&R->oom);
 }
 
 static void check_row(worker *w, chunk *ch, const rowrec *rr) {
@@ -630,7 +639,7 @@ static void check_row(worker *w, chunk *ch, const rowrec *rr) {
   rc |= buf_str(out, s + 1);
   rc |= buf_add(out, "\n", 1);
   free(s);
-  if (rc) R->oom = 1;
+  if (rc) set_flag(&R->oom);
 }
 
 static void *worker_main(void *arg) {
@@ -647,7 +656,7 @@ static void *worker_main(void *arg) {
     }
     pthread_mutex_unlock(&R->mu);
     if (ch == NULL) break;
-    for (size_t i = 0; i < ch->n && !R->oom; i++) {
+    for (size_t i = 0; i < ch->n && !get_flag(&R->oom); i++) {
       const rowrec *rr = &ch->rows[i];
       ch->st.rows++;
       if (rr->err != EMB_OK)
@@ -659,7 +668,7 @@ static void *worker_main(void *arg) {
     }
     pthread_mutex_lock(&R->mu);
     ch->done = 1;
-    if (R->oom) R->stop = 1;
+    if (get_flag(&R->oom)) R->stop = 1;
     pthread_cond_broadcast(&R->cv_done);
     pthread_mutex_unlock(&R->mu);
   }
@@ -1060,9 +1069,9 @@ emb_status emb__batch_run(const emb__batch_cfg *c, emb__batch_stats *stats,
     if (!from_stdin) fclose(in);
     return st;
   }
-  /* Large writes: the output is written in chunks anyway. */
-  char *outbuf = F.out != stdout ? malloc((size_t)1 << 20) : NULL;
-  if (outbuf) setvbuf(F.out, outbuf, _IOFBF, (size_t)1 << 20);
+  /* No setvbuf: the stream has been used already (setvbuf would be
+   * undefined), and the output goes out in whole chunks, which stdio
+   * writes through without copying. */
 
   size_t nthreads = c->threads;
   if (nthreads == 0) {
@@ -1099,7 +1108,7 @@ emb_status emb__batch_run(const emb__batch_cfg *c, emb__batch_stats *stats,
   if (!reader_started) {
     pthread_mutex_lock(&R.mu);
     R.stop = R.reader_done = 1;
-    R.oom = 1;
+    set_flag(&R.oom);
     pthread_cond_broadcast(&R.cv_work);
     pthread_mutex_unlock(&R.mu);
   }
@@ -1194,7 +1203,7 @@ emb_status emb__batch_run(const emb__batch_cfg *c, emb__batch_stats *stats,
   /* On a failure, wake the reader (it may wait for room) and the workers
    * (they may wait for work) so that they see stop and end. */
   pthread_mutex_lock(&R.mu);
-  if (write_failed || R.oom || interrupted) R.stop = 1;
+  if (write_failed || get_flag(&R.oom) || interrupted) R.stop = 1;
   pthread_cond_broadcast(&R.cv_space);
   pthread_cond_broadcast(&R.cv_work);
   pthread_mutex_unlock(&R.mu);
@@ -1204,10 +1213,10 @@ emb_status emb__batch_run(const emb__batch_cfg *c, emb__batch_stats *stats,
     progress(&R, stats->rows, run_st ? run_st->rows : 0, k.offset, F.input_size,
              t0, 1);
 
-  if (R.oom || !run_st) {
+  if (get_flag(&R.oom) || !run_st) {
     set_err(err, errlen, "out of memory", NULL, NULL);
     st = EMB_ENOMEM;
-  } else if (R.read_error) {
+  } else if (get_flag(&R.read_error)) {
     snprintf(err, errlen, "%s: read error after line %lld", R.where, k.line);
     st = EMB_EIO;
   } else if (interrupted) {
@@ -1264,7 +1273,6 @@ emb_status emb__batch_run(const emb__batch_cfg *c, emb__batch_stats *stats,
   pthread_cond_destroy(&R.cv_done);
   pthread_cond_destroy(&R.cv_space);
   files_close(&F);
-  free(outbuf);
   emb__rows_free(R.rows);
   if (!from_stdin) fclose(in);
   stats->seconds = now() - t0;
