@@ -57,7 +57,7 @@ static void help(void) {
       "                      screen or admin); required unless\n"
       "  --insecure-no-auth  serve without keys: every caller is "
       "\"anonymous\",\n"
-      "                      admin from loopback, screen otherwise\n"
+      "                      admin; loopback listen addresses only\n"
       "  --audit PATH        append every screening, determination and\n"
       "                      decision to this audit log (SQLite)\n"
       "  --threads N         worker threads (default: one per core)\n"
@@ -69,6 +69,12 @@ static void help(void) {
       "exit codes: 0 stopped by a signal, 2 usage error, 3 data error (lists,\n"
       "rules, keys or audit log could not be opened)\n",
       emb_default_lists_dir(), emb_default_rules_dir(), EMB_WEB_DIR);
+}
+
+/* A listen address on loopback only: 127.0.0.0/8, [::1] or localhost. */
+static int loopback_listen(const char *l) {
+  return strncmp(l, "127.", 4) == 0 || strncmp(l, "[::1]:", 6) == 0 ||
+         strncmp(l, "localhost:", 10) == 0;
 }
 
 static int configure(const cli_args *a, srv *s, const char **listen) {
@@ -107,6 +113,15 @@ static int configure(const cli_args *a, srv *s, const char **listen) {
             "embargo serve: refusing to serve without API keys: give --keys "
             "FILE (see docs/server.md), or --insecure-no-auth for a trial "
             "on this machine\n");
+    return CLI_USAGE;
+  }
+  /* Without keys every loopback caller is an admin: such a server must
+   * not be reachable from elsewhere, even by mistake. */
+  if (a->values[O_INSECURE] && !loopback_listen(*listen)) {
+    fprintf(stderr,
+            "embargo serve: --insecure-no-auth listens on loopback only "
+            "(127.0.0.1, [::1]); give --keys FILE to listen on %s\n",
+            *listen);
     return CLI_USAGE;
   }
   return CLI_OK;

@@ -18,6 +18,8 @@ printf 'a screen aaaaaaaaaaaaaaaaaaaa\na admin bbbbbbbbbbbbbbbbbbbbbb\n' >"$TMP/
 expect_rc 3 $E serve --listen 127.0.0.1:0 --keys "$TMP/badkeys"
 grep -q "badkeys:2: key ID 'a' given twice" "$TMP/err" || fail "duplicate id: $(cat "$TMP/err")"
 expect_rc 2 $E serve --listen nowhere --insecure-no-auth
+expect_rc 2 $E serve --insecure-no-auth --listen 0.0.0.0:0
+grep -q "loopback only" "$TMP/err" || fail "insecure mode on a public address: $(cat "$TMP/err")"
 expect_rc 2 $E serve --bogus
 expect_rc 0 $E serve --help
 grep -q -- '--max-body' "$TMP/out" || fail "help lacks --max-body"
