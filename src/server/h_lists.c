@@ -22,14 +22,20 @@ void srv_h_lists(srv_call *c) {
 
 void srv_h_healthz(srv_call *c) {
   srv_snap *sn = srv_snap_acquire(c->s);
-  json_t *j = json_pack(
-      "{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b}", "status", "ok", "lists",
-      sn->lists_version, "rules", sn->rules_version, "snapshot",
-      (json_int_t)sn->seq, "entities", (json_int_t)emb_listset_count(sn->ls),
-      "in_flight", (json_int_t)atomic_load(&c->s->inflight), "loaded_at",
-      sn->loaded_at, "audit", c->s->audit != NULL);
+  /* A log that can no longer be written stops the data endpoints (503):
+   * the server is then not healthy. */
+  const char *audit_err = c->s->audit ? emb_audit_last_error(c->s->audit) : "";
+  int ok = audit_err[0] == '\0';
+  json_t *j =
+      json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b}", "status",
+                ok ? "ok" : "audit_failed", "lists", sn->lists_version, "rules",
+                sn->rules_version, "snapshot", (json_int_t)sn->seq, "entities",
+                (json_int_t)emb_listset_count(sn->ls), "in_flight",
+                (json_int_t)atomic_load(&c->s->inflight), "loaded_at",
+                sn->loaded_at, "audit", c->s->audit != NULL);
+  if (!ok) json_object_set_new(j, "audit_error", json_string(audit_err));
   srv_snap_release(sn);
-  srv_reply_json(c, 200, j);
+  srv_reply_json(c, ok ? 200 : 503, j);
 }
 
 /* A reload request parked while the reload thread works. */

@@ -323,6 +323,17 @@ static void dispatch(srv_req *r, srv_call *c) {
                     "application/json");
     return;
   }
+  /* Every screening, comparison, determination and decision is recorded:
+   * while the log cannot be written, none is answered. */
+  if (c->s->audit && emb_audit_last_error(c->s->audit)[0] != '\0' &&
+      (hit->ep == SRV_EP_SCREEN || hit->ep == SRV_EP_COMPARE ||
+       hit->ep == SRV_EP_CHECK || hit->ep == SRV_EP_DECISIONS)) {
+    srv_reply_error(c, 503, EMB_EDB,
+                    "the audit log cannot be written, so nothing is "
+                    "answered: %.300s",
+                    emb_audit_last_error(c->s->audit));
+    return;
+  }
   hit->fn(c);
 }
 

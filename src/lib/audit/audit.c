@@ -193,6 +193,18 @@ static void *writer_main(void *arg) {
 
     char err[256] = "";
     int rc = failed ? -1 : write_batch(a->wdb, &s, batch, err, sizeof(err));
+    /* A busy database (another process holding the write lock past the
+     * busy timeout) or a passing I/O error: a few more tries, 0.2 to 1.6
+     * s apart, before the log is declared failed. */
+    for (unsigned t = 0; rc != 0 && !failed && t < 4; t++) {
+      struct timespec pause = {0, 200000000L << t};
+      if (pause.tv_nsec >= 1000000000L) {
+        pause.tv_sec = pause.tv_nsec / 1000000000L;
+        pause.tv_nsec %= 1000000000L;
+      }
+      nanosleep(&pause, NULL);
+      rc = write_batch(a->wdb, &s, batch, err, sizeof(err));
+    }
     uint64_t upto = last->ticket;
     while (batch) {
       emb__audit_item *next = batch->next;
