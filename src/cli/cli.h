@@ -63,6 +63,18 @@ char *cli_read_all(FILE *f, size_t max, size_t *len);
  * engine accepts). */
 int cli_valid_date(const char *s);
 
+/* --audit PATH: opens the log (emb_audit_open; *log is set even on a
+ * later failure, for cli_audit_close), sets the caller ("cli:$USER") and
+ * records the version ids of ls and, when rs is not NULL, of rs (rows of
+ * kind "lists"/"rules" the first time the log meets them). Prints what
+ * failed, prefixed "embargo CMD:"; returns CLI_OK or CLI_DATA. */
+int cli_audit_open(const char *cmd, const char *path, const emb_listset *ls,
+                   const emb_ruleset *rs, emb_audit **log, char caller[80],
+                   char lists_ver[80], char rules_ver[80]);
+/* Writes everything queued and closes *log (NULL: nothing to do), setting
+ * it to NULL. Returns rc, or CLI_DATA when the log could not be written. */
+int cli_audit_close(const char *cmd, emb_audit **log, int rc);
+
 int cmd_screen(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_lists(int argc, char **argv);

@@ -360,14 +360,9 @@ static int audit_run(const char *path, const emb__batch_cfg *c,
                      const emb__batch_stats *s, const emb_listset *ls,
                      const emb_ruleset *rs) {
   emb_audit *au = NULL;
-  if (emb_audit_open(path, NULL, &au) != EMB_OK) {
-    fprintf(stderr, "embargo batch: %s\n", emb_audit_last_error(NULL));
-    return CLI_DATA;
-  }
   char caller[80], lv[80], rv[80] = "";
-  emb__audit_cli_caller(caller);
-  emb_status st = emb__audit_note_lists(au, ls, caller, lv);
-  if (st == EMB_OK && rs) st = emb__audit_note_rules(au, rs, caller, rv);
+  if (cli_audit_open("batch", path, ls, rs, &au, caller, lv, rv) != CLI_OK)
+    return cli_audit_close("batch", &au, CLI_DATA);
   json_t *req = json_object();
   json_object_set_new(req, "input", json_string(c->input));
   json_object_set_new(req, "input_sha256", file_digest(c->input));
@@ -379,20 +374,17 @@ static int audit_run(const char *path, const emb__batch_cfg *c,
   json_object_set_new(res, "errors_sha256", file_digest(c->errors));
   json_object_set_new(res, "summary", emb__batch_summary_json(c, s));
   char *text = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER);
-  if (st == EMB_OK)
-    st = text ? emb__audit_event(au, "batch", caller, req, text, lv,
-                                 rs ? rv : NULL)
-              : EMB_ENOMEM;
+  emb_status st = text ? emb__audit_event(au, "batch", caller, req, text, lv,
+                                          rs ? rv : NULL)
+                       : EMB_ENOMEM;
   free(text);
   json_decref(res);
   json_decref(req);
-  if (st == EMB_OK) st = emb_audit_flush(au);
   if (st != EMB_OK)
     fprintf(stderr, "embargo batch: audit log: %s\n",
             emb_audit_last_error(au)[0] ? emb_audit_last_error(au)
                                         : emb_strerror(st));
-  emb_audit_close(au);
-  return st == EMB_OK ? CLI_OK : CLI_DATA;
+  return cli_audit_close("batch", &au, st == EMB_OK ? CLI_OK : CLI_DATA);
 }
 
 /* Set by SIGINT and SIGTERM: the run stops at the next chunk, with a

@@ -477,18 +477,8 @@ int cmd_check(int argc, char **argv) {
   cli_loaded l;
   rc = cli_load(&a, 0, cfg.verbose, 1, &l);
   if (rc == CLI_OK && a.values[O_AUDIT]) {
-    emb__audit_cli_caller(cfg.caller);
-    if (emb_audit_open(a.values[O_AUDIT], NULL, &cfg.audit) != EMB_OK) {
-      fprintf(stderr, "embargo check: %s\n", emb_audit_last_error(NULL));
-      rc = CLI_DATA;
-    } else if (emb__audit_note_lists(cfg.audit, l.ls, cfg.caller,
-                                     cfg.lists_ver) != EMB_OK ||
-               emb__audit_note_rules(cfg.audit, rs, cfg.caller,
-                                     cfg.rules_ver) != EMB_OK) {
-      fprintf(stderr, "embargo check: audit log: %s\n",
-              emb_audit_last_error(cfg.audit));
-      rc = CLI_DATA;
-    }
+    rc = cli_audit_open("check", a.values[O_AUDIT], l.ls, rs, &cfg.audit,
+                        cfg.caller, cfg.lists_ver, cfg.rules_ver);
     if (rc != CLI_OK) cli_unload(&l);
   }
   if (rc == CLI_OK) {
@@ -509,14 +499,7 @@ int cmd_check(int argc, char **argv) {
     }
     cli_unload(&l);
   }
-  if (cfg.audit) {
-    if (emb_audit_flush(cfg.audit) != EMB_OK) {
-      fprintf(stderr, "embargo check: audit log: %s\n",
-              emb_audit_last_error(cfg.audit));
-      rc = CLI_DATA;
-    }
-    emb_audit_close(cfg.audit);
-  }
+  rc = cli_audit_close("check", &cfg.audit, rc);
   emb_ruleset_free(rs);
   if (in != stdin) fclose(in);
   return rc;

@@ -206,18 +206,9 @@ int cmd_compare(int argc, char **argv) {
   rc = cli_load(&a, 0, a.values[O_VERBOSE] != NULL, 1, &l);
   if (rc != CLI_OK) return rc;
   audit_ctx ac = {.type = type, .thr = thr};
-  if (a.values[O_AUDIT]) {
-    emb__audit_cli_caller(ac.caller);
-    if (emb_audit_open(a.values[O_AUDIT], NULL, &ac.log) != EMB_OK) {
-      fprintf(stderr, "embargo compare: %s\n", emb_audit_last_error(NULL));
-      rc = CLI_DATA;
-    } else if (emb__audit_note_lists(ac.log, l.ls, ac.caller, ac.lists_ver) !=
-               EMB_OK) {
-      fprintf(stderr, "embargo compare: audit log: %s\n",
-              emb_audit_last_error(ac.log));
-      rc = CLI_DATA;
-    }
-  }
+  if (a.values[O_AUDIT])
+    rc = cli_audit_open("compare", a.values[O_AUDIT], l.ls, NULL, &ac.log,
+                        ac.caller, ac.lists_ver, NULL);
   if (rc != CLI_OK) {
     /* Nothing is compared unrecorded when the log cannot be written. */
   } else if (from_stdin) {
@@ -266,14 +257,7 @@ int cmd_compare(int argc, char **argv) {
       emb_result_free(r);
     }
   }
-  if (ac.log) {
-    if (emb_audit_flush(ac.log) != EMB_OK) {
-      fprintf(stderr, "embargo compare: audit log: %s\n",
-              emb_audit_last_error(ac.log));
-      rc = CLI_DATA;
-    }
-    emb_audit_close(ac.log);
-  }
+  rc = cli_audit_close("compare", &ac.log, rc);
   cli_unload(&l);
   return rc;
 }

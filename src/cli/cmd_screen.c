@@ -223,34 +223,17 @@ static int audit_screen(screen_cfg *c, const char *query, long line,
 
 /* Opens the log of --audit and records the list version. */
 static int audit_open(const char *path, const cli_loaded *l, screen_cfg *c) {
-  if (emb_audit_open(path, NULL, &c->audit) != EMB_OK) {
-    fprintf(stderr, "embargo screen: %s\n", emb_audit_last_error(NULL));
-    return CLI_DATA;
-  }
   c->ls = l->ls;
-  emb__audit_cli_caller(c->caller);
   c->req_opts = request_options(c);
-  if (emb__audit_note_lists(c->audit, l->ls, c->caller, c->lists_ver) !=
-      EMB_OK) {
-    fprintf(stderr, "embargo screen: audit log: %s\n",
-            emb_audit_last_error(c->audit));
-    return CLI_DATA;
-  }
-  return CLI_OK;
+  return cli_audit_open("screen", path, l->ls, NULL, &c->audit, c->caller,
+                        c->lists_ver, NULL);
 }
 
 /* Writes what is queued and closes the log; CLI_DATA if it failed. */
 static int audit_close(screen_cfg *c, int rc) {
-  if (c->audit == NULL) return rc;
-  if (emb_audit_flush(c->audit) != EMB_OK) {
-    fprintf(stderr, "embargo screen: audit log: %s\n",
-            emb_audit_last_error(c->audit));
-    rc = CLI_DATA;
-  }
-  emb_audit_close(c->audit);
-  c->audit = NULL;
   json_decref(c->req_opts);
-  return rc;
+  c->req_opts = NULL;
+  return cli_audit_close("screen", &c->audit, rc);
 }
 
 /* Prints a hit's decision (from the audit log) under it in the table. */
