@@ -26,6 +26,15 @@
 #define EMB_TXN_MAX_ITEMS 256
 #define EMB_TXN_MAX_PARTIES 64
 #define EMB_TXN_MAX_END_USES 32
+/* Owners: at most 32 per party or owner, 8 levels deep, 256 in all. */
+#define EMB_TXN_MAX_OWNERS 32
+#define EMB_TXN_MAX_OWNER_DEPTH 8
+#define EMB_TXN_MAX_OWNERS_TOTAL 256
+/* Classifications per item (one per national control list), flags per
+ * party, licences per transaction. */
+#define EMB_TXN_MAX_CLASSIFICATIONS 16
+#define EMB_TXN_MAX_FLAGS 16
+#define EMB_TXN_MAX_LICENCES 32
 
 typedef struct emb_txn emb_txn;
 
@@ -132,7 +141,31 @@ typedef struct emb_reason {
    * the record's. NULL for other rules. */
   const char *terms_basis;
   const emb_terms *terms; /* the record applied, or NULL */
+  /* An ownership rule: the chain from the party to the listed owners,
+   * and the share they hold in the party (directly or through owners
+   * that are themselves caught), else NULL and -1. */
+  const struct emb_owner_link *chain;
+  size_t n_chain;
+  double owned_pct;
+  /* A licence_revocation rule: the licence of the transaction it
+   * revoked (its number, or NULL). */
+  const char *licence;
 } emb_reason;
+
+/* One link of an ownership chain: `owner` holds share_pct of `owned`.
+ * depth 1 is a direct owner of the party. When the owner is listed,
+ * entity is its list entry (borrowed from the index); caught is 1 when
+ * the owner is listed or is itself caught by the rule through its own
+ * owners. source is "transaction" or "ownership file". */
+typedef struct emb_owner_link {
+  const char *owned;
+  const char *owner;
+  double share_pct;
+  int depth;
+  int caught;
+  const emb_entity *entity;
+  const char *source;
+} emb_owner_link;
 
 /* The outcome of one regime. */
 typedef struct emb_regime_result {
@@ -156,10 +189,31 @@ EMB_API EMB_NODISCARD emb_status emb_check_cache_new(size_t capacity,
                                                      emb_check_cache **out);
 EMB_API void emb_check_cache_free(emb_check_cache *c);
 
+typedef struct emb_ownership emb_ownership; /* embargo/ownership.h */
+
 typedef struct emb_check_opts {
   const char *as_of;      /* YYYY-MM-DD or NULL: see emb_check() */
   emb_check_cache *cache; /* or NULL; borrowed, one thread at a time */
+  /* The regimes to consider (borrowed), e.g. {"US-EAR", "NL"}; NULL or
+   * n_regimes 0: every regime of the rule set. Of those, the regimes whose
+   * jurisdiction the transaction touches are applied (docs/regimes.md);
+   * emb_check_ex() returns EMB_ENOTFOUND for a name the rule set does not
+   * have (emb_ruleset_regime_find() tells beforehand). */
+  const char *const *regimes;
+  size_t n_regimes;
+  /* Known owners of companies (ownership rules), or NULL; borrowed. */
+  const emb_ownership *ownership;
 } emb_check_opts;
+
+/* A regime the determination considered: whether it applies and why. */
+typedef struct emb_regime_scope {
+  const char *regime;       /* "US-EAR", "NL", ... */
+  const char *title;        /* or NULL when the rule set defines none */
+  const char *jurisdiction; /* e.g. "NL", or NULL */
+  int selected;             /* the caller asked for it (or for every one) */
+  int applies;              /* selected and touched: it was applied */
+  const char *why;          /* why it applies or not, one phrase */
+} emb_regime_scope;
 
 /* Determines the licence requirements of t under rs on a date: as_of when
  * given, else the transaction's date, else today (local time). Parties are
@@ -188,6 +242,11 @@ EMB_API const char *emb_determination_date(const emb_determination *d);
 EMB_API const char *emb_determination_date_source(const emb_determination *d);
 EMB_API size_t emb_determination_regime_count(const emb_determination *d);
 EMB_API const emb_regime_result *emb_determination_regime(
+    const emb_determination *d, size_t i);
+/* Every regime of the rule set, in the rule set's order, whether applied
+ * or not (emb_determination_regime() gives only the applied ones). */
+EMB_API size_t emb_determination_scope_count(const emb_determination *d);
+EMB_API const emb_regime_scope *emb_determination_scope(
     const emb_determination *d, size_t i);
 EMB_API size_t emb_determination_party_count(const emb_determination *d);
 EMB_API const emb_party_screening *emb_determination_party(

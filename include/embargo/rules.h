@@ -104,4 +104,11 @@ EMB_API const emb_ref_info *emb_ruleset_ref(const emb_ruleset *rs, size_t i);
  * reference data), or NULL if none gives one. Borrowed. */
 EMB_API const char *emb_ruleset_ref_as_of(const emb_ruleset *rs);
 
+/* The regimes of the rule set's packs ("US-EAR", "NL", ...): their number,
+ * the name of regime i (borrowed from rs), and the index of a name, or -1
+ * when rs has no pack of that regime. */
+EMB_API size_t emb_ruleset_regime_count(const emb_ruleset *rs);
+EMB_API const char *emb_ruleset_regime_name(const emb_ruleset *rs, size_t i);
+EMB_API long emb_ruleset_regime_find(const emb_ruleset *rs, const char *name);
+
 #endif

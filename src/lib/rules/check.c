@@ -60,6 +60,7 @@ emb_reason *emb__add_reason(emb__ectx *c, const emb__rule *r, emb_outcome o,
   emb_reason *x = &c->reasons[c->n_reasons];
   memset(x, 0, sizeof(*x));
   x->outcome = o;
+  x->owned_pct = -1;
   if (r) {
     x->rule = r->id;
     x->kind = r->kind_name;
@@ -213,7 +214,7 @@ static void classify(emb__ectx *c) {
 
 /* ---- Step 2: screening. ---- */
 
-static void listing(const emb__ectx *c, emb_party_hit *h) {
+void emb__hit_listing(const emb__ectx *c, emb_party_hit *h) {
   const emb_entity *e = h->entity;
   emb__day from = 0;
   h->listed_basis = "unknown";
@@ -273,7 +274,7 @@ static emb_status screen_parties(emb__ectx *c, emb_check_cache *cache) {
       h->matched_name = sh->matched_name;
       h->score = sh->score;
       h->match = sh->match;
-      if (h->match) listing(c, h);
+      if (h->match) emb__hit_listing(c, h);
     }
     ps->n_hits = n;
     pub->hits = ps->hits;
@@ -405,7 +406,7 @@ static emb_status run_regime(emb__ectx *c, size_t g) {
     emb__kinds[r->kind].eval(c, r);
   }
   if (c->st != EMB_OK) return c->st;
-  emb_regime_result *res = &c->d->regimes[g];
+  emb_regime_result *res = &c->d->regimes[c->d->n_regimes++];
   res->regime = reg->name;
   res->outcome = EMB_NO_LICENSE_REQUIRED;
   emb_reason *reasons = alloc(c, c->n_reasons * sizeof(*reasons));
@@ -421,6 +422,43 @@ static emb_status run_regime(emb__ectx *c, size_t g) {
   res->items = items;
   res->n_items = c->n_items;
   if (res->outcome > c->d->outcome) c->d->outcome = res->outcome;
+  return EMB_OK;
+}
+
+/* Which regimes to apply: those the caller selected (all by default)
+ * whose jurisdiction the transaction touches. */
+static emb_status select_regimes(emb__ectx *c, const emb_check_opts *opts) {
+  const emb_ruleset *rs = c->rs;
+  size_t n_sel = opts && opts->regimes ? opts->n_regimes : 0;
+  for (size_t i = 0; i < n_sel; i++)
+    if (emb_ruleset_regime_find(rs, opts->regimes[i]) < 0) return EMB_ENOTFOUND;
+  for (size_t i = 0; i < rs->n_regimes; i++) {
+    size_t g = rs->regime_order[i];
+    const emb__regime *reg = &rs->regimes[g];
+    emb_regime_scope *s = &c->d->scope[i];
+    s->regime = reg->name;
+    s->title = reg->title;
+    s->jurisdiction = reg->jurisdiction;
+    s->selected = n_sel == 0;
+    for (size_t k = 0; k < n_sel && !s->selected; k++)
+      s->selected = strcmp(opts->regimes[k], reg->name) == 0;
+    const char *why = NULL;
+    int touched = emb__regime_applies(rs, g, c->t, &why);
+    if (!s->selected) {
+      s->why = "not selected (--regime)";
+    } else if (touched || n_sel == 0) {
+      s->applies = touched;
+      s->why = why;
+    } else {
+      /* Named explicitly: applied even though its jurisdiction's
+       * conditions do not hold (a US person abroad, say). */
+      char buf[700];
+      emb__fmt(buf, sizeof(buf), "selected explicitly, although %s", why);
+      s->applies = 1;
+      s->why = emb__arena_strndup(&c->d->arena, buf, strlen(buf));
+      if (s->why == NULL) return EMB_ENOMEM;
+    }
+  }
   return EMB_OK;
 }
 
@@ -508,17 +546,21 @@ emb_status emb_check_ex(const emb_ruleset *rs, const emb_index *ix,
   c.items = alloc(&c, t->n_items * sizeof(*c.items));
   c.parties = alloc(&c, t->n_parties * sizeof(*c.parties));
   d->parties = alloc(&c, t->n_parties * sizeof(*d->parties));
-  d->regimes = alloc(&c, rs->n_regimes * sizeof(*d->regimes));
+  d->regimes = alloc(&c, (rs->n_regimes + 1) * sizeof(*d->regimes));
+  d->scope = alloc(&c, (rs->n_regimes + 1) * sizeof(*d->scope));
   d->n_parties = t->n_parties;
-  d->n_regimes = rs->n_regimes;
+  d->n_scope = rs->n_regimes;
+  c.ownership = opts ? opts->ownership : NULL;
+  c.cache = opts ? opts->cache : NULL;
   emb_status st = c.st;
+  if (st == EMB_OK) st = select_regimes(&c, opts);
   if (st == EMB_OK) st = keep_facts(&c);
   if (st == EMB_OK) {
     classify(&c);
-    st = screen_parties(&c, opts ? opts->cache : NULL);
+    st = screen_parties(&c, c.cache);
   }
-  for (size_t g = 0; st == EMB_OK && g < rs->n_regimes; g++)
-    st = run_regime(&c, g);
+  for (size_t i = 0; st == EMB_OK && i < rs->n_regimes; i++)
+    if (d->scope[i].applies) st = run_regime(&c, rs->regime_order[i]);
   if (st == EMB_OK) st = copy_strings(&c);
   /* Screening results the cache does not keep belong to this call. */
   for (size_t p = 0; c.parties && p < c.n_parties; p++) {
@@ -565,6 +607,13 @@ size_t emb_determination_regime_count(const emb_determination *d) {
 const emb_regime_result *emb_determination_regime(const emb_determination *d,
                                                   size_t i) {
   return &d->regimes[i];
+}
+size_t emb_determination_scope_count(const emb_determination *d) {
+  return d->n_scope;
+}
+const emb_regime_scope *emb_determination_scope(const emb_determination *d,
+                                                size_t i) {
+  return &d->scope[i];
 }
 size_t emb_determination_party_count(const emb_determination *d) {
   return d->n_parties;

@@ -11,7 +11,8 @@
 #define FIELD_MAX 160
 
 const char *const emb__role_names[EMB__N_ROLES] = {
-    "purchaser", "intermediate_consignee", "ultimate_consignee", "end_user"};
+    "purchaser", "intermediate_consignee", "ultimate_consignee", "end_user",
+    "supplier"};
 
 int emb__role_parse(const char *s) {
   for (int i = 0; i < EMB__N_ROLES; i++)

@@ -119,6 +119,35 @@ size_t emb_reason_summary(const emb_determination *d, const emb_reason *r,
     add(&b, ": destination %s", d->to);
   } else if (strcmp(kind, "us_person") == 0) {
     add(&b, ": activity \"%s\" in %s", r->matched ? r->matched : "?", d->to);
+  } else if (strcmp(kind, "control_list") == 0) {
+    add(&b, ": %s control list entry %s", r->control ? r->control : "?",
+        r->matched ? r->matched : "?");
+    if (r->paragraph && r->matched && strcmp(r->paragraph, r->matched) != 0)
+      add(&b, " (under %s)", r->paragraph);
+    add(&b, ", %s to %s", d->activity ? d->activity : "export", d->to);
+  } else if (strcmp(kind, "licence_revocation") == 0) {
+    add(&b, ": licence %s for %s entry %s was revoked",
+        r->licence ? r->licence : "?", r->control ? r->control : "?",
+        r->matched ? r->matched : "?");
+  } else if (strcmp(kind, "purchase_ban") == 0) {
+    add(&b, ": ");
+    for (size_t i = 0; i < r->n_party_indexes && i < 3; i++) {
+      if (i) add(&b, "; ");
+      party_phrase(&b, d, r->party_indexes[i]);
+    }
+    add(&b, " buying products of \"%s\"", r->matched ? r->matched : "?");
+  } else if (strcmp(kind, "ownership") == 0) {
+    add(&b, ": ");
+    if (r->n_party_indexes) party_phrase(&b, d, r->party_indexes[0]);
+    add(&b, " is %.4g%% owned by listed parties:", r->owned_pct);
+    for (size_t i = 0; i < r->n_chain && i < 6; i++) {
+      const emb_owner_link *l = &r->chain[i];
+      add(&b, "%s \"%s\" holds %.4g%% of \"%s\"", i ? ";" : "", l->owner,
+          l->share_pct, l->owned);
+      if (l->entity)
+        add(&b, " (on the %s as \"%s\")", l->entity->list,
+            l->entity->names[0].text);
+    }
   }
   static const char *const words[4] = {"no licence required",
                                        "cannot be determined",
@@ -276,6 +305,27 @@ static void reason_json(jw *w, const emb_determination *d,
   emb__jw_opt(w, "paragraph", r->paragraph);
   emb__jw_opt(w, "matched", r->matched);
   emb__jw_opt(w, "note", r->note);
+  emb__jw_opt(w, "licence", r->licence);
+  if (r->owned_pct >= 0) {
+    emb__jw_key(w, "owned_pct");
+    emb__jw_num(w, r->owned_pct, 2);
+    emb__jw_key(w, "ownership_chain");
+    emb__jw_arr(w);
+    for (size_t i = 0; i < r->n_chain; i++) {
+      const emb_owner_link *l = &r->chain[i];
+      emb__jw_obj(w);
+      kstr(w, "owned", l->owned);
+      kstr(w, "owner", l->owner);
+      emb__jw_key(w, "share_pct");
+      emb__jw_num(w, l->share_pct, 2);
+      kint(w, "depth", l->depth);
+      kstr(w, "entity_id", l->entity ? l->entity->id : NULL);
+      kstr(w, "list", l->entity ? l->entity->list : NULL);
+      kstr(w, "source", l->source);
+      emb__jw_obj_end(w);
+    }
+    emb__jw_arr_end(w);
+  }
   if (!r->verified) {
     emb__jw_key(w, "verified");
     emb__jw_bool(w, 0);
@@ -352,6 +402,11 @@ static void regime_json(jw *w, const emb_determination *d,
   emb__jw_obj(w);
   kstr(w, "regime", g->regime);
   kstr(w, "determination", emb_outcome_name(g->outcome));
+  for (size_t i = 0; i < d->n_scope; i++)
+    if (strcmp(d->scope[i].regime, g->regime) == 0) {
+      emb__jw_opt(w, "title", d->scope[i].title);
+      kstr(w, "applies_because", d->scope[i].why);
+    }
   emb__jw_key(w, "reasons");
   emb__jw_arr(w);
   for (size_t i = 0; i < g->n_reasons; i++) reason_json(w, d, &g->reasons[i]);
@@ -448,6 +503,22 @@ emb_status emb_determination_json(const emb_determination *d, int pretty,
   emb__jw_key(&w, "regimes");
   emb__jw_arr(&w);
   for (size_t g = 0; g < d->n_regimes; g++) regime_json(&w, d, &d->regimes[g]);
+  emb__jw_arr_end(&w);
+  /* Every regime of the rule set: whether it applies and why. */
+  emb__jw_key(&w, "considered");
+  emb__jw_arr(&w);
+  for (size_t i = 0; i < d->n_scope; i++) {
+    const emb_regime_scope *s = &d->scope[i];
+    emb__jw_obj(&w);
+    kstr(&w, "regime", s->regime);
+    emb__jw_opt(&w, "jurisdiction", s->jurisdiction);
+    emb__jw_key(&w, "selected");
+    emb__jw_bool(&w, s->selected);
+    emb__jw_key(&w, "applies");
+    emb__jw_bool(&w, s->applies);
+    kstr(&w, "why", s->why);
+    emb__jw_obj_end(&w);
+  }
   emb__jw_arr_end(&w);
   screening_json(&w, d);
   versions_json(&w, d);

@@ -100,8 +100,11 @@ enum {
   EMB__ROLE_INTERMEDIATE,
   EMB__ROLE_ULTIMATE,
   EMB__ROLE_END_USER,
+  EMB__ROLE_SUPPLIER, /* the seller, for buyer-side rules (purchase_ban) */
   EMB__N_ROLES
 };
+/* The four parties to an export (the default of a rule's roles); the
+ * supplier only when a rule names it. */
 #define EMB__ROLES_ALL 0x0f
 extern const char *const emb__role_names[EMB__N_ROLES];
 /* The role of s, or -1. */
@@ -188,6 +191,10 @@ enum {
   EMB__K_DE_MINIMIS,
   EMB__K_EMBARGO,
   EMB__K_US_PERSON,
+  EMB__K_CONTROL_LIST,
+  EMB__K_LICENCE_REVOCATION,
+  EMB__K_PURCHASE_BAN,
+  EMB__K_OWNERSHIP,
   EMB__N_KINDS
 };
 
@@ -205,16 +212,40 @@ typedef struct emb__rule {
   void *params; /* the kind's compiled params */
 } emb__rule;
 
+/* When a regime applies to a transaction (ref/regimes.json): every
+ * condition given must hold. */
+typedef struct emb__cond {
+  emb__dest from, to, origin, party;
+  unsigned has; /* EMB__COND_* bits of the conditions given */
+  const char **activities;
+  size_t n_activities;
+  int always;
+  const char *why; /* "exported from the Netherlands" */
+} emb__cond;
+enum {
+  EMB__COND_FROM = 1,
+  EMB__COND_TO = 2,
+  EMB__COND_ORIGIN = 4,
+  EMB__COND_PARTY = 8,
+  EMB__COND_ACTIVITY = 16
+};
+
 typedef struct emb__regime {
   const char *name;
   int us_ear; /* the US EAR: origin "US" or goods in the US are subject */
+  /* From ref/regimes.json; without a definition the regime is always
+   * considered (n_conds 0, defined 0). */
+  int defined;
+  const char *title, *jurisdiction, *citation, *otherwise;
+  emb__cond *conds;
+  size_t n_conds;
 } emb__regime;
 
 struct emb_ruleset {
   emb__arena arena;
   const char *dir;
   emb__ref ref;
-  emb_ref_info refs[4];
+  emb_ref_info refs[5];
   size_t n_refs;
   const char *ref_as_of;
   emb_rule_pack_info *packs;
@@ -223,6 +254,9 @@ struct emb_ruleset {
   size_t n_rules;
   emb__regime *regimes;
   size_t n_regimes;
+  /* The order regimes are shown in: those of ref/regimes.json in its
+   * order, then the others in the order of their packs. */
+  size_t *regime_order;
   size_t n_informed_names; /* over every informed_party rule */
 };
 
@@ -284,6 +318,16 @@ int emb__is_code(const char *s, size_t n);
  * problems and returns EMB_EPARSE (or EMB_ENOTFOUND, EMB_EIO, ...). */
 emb_status emb__ref_load(emb_ruleset *rs, const char *dir,
                          const emb_load_opts *opts);
+
+/* Reads dir/ref/regimes.json when it exists (regimes.c) and attaches
+ * each definition to the regime of the packs of that name; a definition
+ * of a regime without packs is checked and kept out. */
+emb_status emb__regimes_load(emb_ruleset *rs, const char *dir,
+                             const emb_load_opts *opts);
+/* Whether regime g applies to transaction t; *why is set to the reason
+ * (static or rule-set storage). */
+int emb__regime_applies(const emb_ruleset *rs, size_t g,
+                        const struct emb_txn *t, const char **why);
 
 /* ---- Files (files.c). ---- */
 /* Reads a whole file (at most max bytes) into *data (NUL-terminated;
@@ -374,8 +418,10 @@ struct emb_determination {
   char date[11];
   const char *date_source;
   emb_outcome outcome;
-  emb_regime_result *regimes;
+  emb_regime_result *regimes; /* the applied ones */
   size_t n_regimes;
+  emb_regime_scope *scope; /* every regime of the rule set */
+  size_t n_scope;
   emb_party_screening *parties;
   size_t n_parties;
   /* Transaction facts kept for the output. */
@@ -400,7 +446,9 @@ typedef struct emb__ectx {
   size_t n_items;
   emb__party_st *parties;
   size_t n_parties;
-  size_t regime;
+  size_t regime; /* the rule set's index of the current regime */
+  const emb_ownership *ownership; /* or NULL */
+  emb_check_cache *cache;         /* or NULL */
   emb_reason *reasons; /* of the current regime */
   size_t n_reasons;
   emb_status st; /* first allocation failure */
@@ -426,6 +474,8 @@ size_t emb__add_item_reasons(emb__ectx *c, const emb__rule *r, emb_outcome o,
 /* Whether item i is in the items param: 1, 0, or -1 when it cannot be told
  * (its classification is unknown). */
 int emb__items_match(const emb__ectx *c, const emb__items *p, size_t i);
+/* Sets h's listing fields (in_force, listed_from, ...) for the date. */
+void emb__hit_listing(const emb__ectx *c, emb_party_hit *h);
 /* Whether a hit counts: matched and listed on the date. */
 static inline int emb__hit_counts(const emb_party_hit *h) {
   return h->match && h->in_force;
@@ -448,13 +498,60 @@ typedef struct emb__txn_item {
   int origin;            /* country index or -1 */
   double us_content_pct; /* -1 when not given */
   int direct_product;    /* 1, 0, -1 not given */
+  /* The item's entries on national control lists, by scheme ("NL": "3B001.l"):
+   * codes lower-cased apart in codes_lc for matching. */
+  const char **cls_schemes;
+  const char **cls_codes;
+  size_t n_cls;
+  const char *manufacturer; /* or NULL */
+  size_t manufacturer_len;
 } emb__txn_item;
+
+/* The code of scheme s of item it ("none" when it is on no entry of that
+ * list), or NULL when not given. */
+const char *emb__txn_item_class(const emb__txn_item *it, const char *scheme);
+
+/* An owner of a party, with its own owners when the transaction gives
+ * them. */
+typedef struct emb__txn_owner {
+  const char *name;
+  size_t name_len;
+  double share_pct; /* 0..100 */
+  int country;      /* or -1 */
+  struct emb__txn_owner *owners;
+  size_t n_owners;
+} emb__txn_owner;
+
+/* A company of an ownership file (ownership.c) and its owners. */
+typedef struct emb__own {
+  const char *name, *key, *citation;
+  emb__txn_owner *owners;
+  size_t n_owners;
+  long line;
+} emb__own;
+/* The lookup key of a name (ownership.c): lower case, punctuation and
+ * spaces as one space; returns its length. */
+size_t emb__own_key(const char *s, size_t n, char *out, size_t cap);
+/* The company of that name in o (may be NULL), or NULL. */
+const emb__own *emb__own_find(const emb_ownership *o, const char *name,
+                              size_t len);
+
+/* A licence the exporter holds (licence_revocation rules read them). */
+typedef struct emb__txn_licence {
+  const char *regime;
+  const char *number;
+  emb__day granted; /* 0 when not given */
+} emb__txn_licence;
 
 typedef struct emb__txn_party {
   int role;
   const char *name;
   size_t name_len;
   int country; /* or -1 */
+  const char **flags; /* words, e.g. "ciio" */
+  size_t n_flags;
+  emb__txn_owner *owners;
+  size_t n_owners;
 } emb__txn_party;
 
 struct emb_txn {
@@ -468,6 +565,8 @@ struct emb_txn {
   size_t n_parties;
   const char **end_uses;
   size_t n_end_uses;
+  emb__txn_licence *licences;
+  size_t n_licences;
 };
 
 /* Whether the transaction names end use s. */
@@ -495,6 +594,10 @@ emb_status emb__parse_end_use(emb__pctx *c, json_t *p, void **out);
 emb_status emb__parse_embargo(emb__pctx *c, json_t *p, void **out);
 emb_status emb__parse_us_person(emb__pctx *c, json_t *p, void **out);
 emb_status emb__parse_de_minimis(emb__pctx *c, json_t *p, void **out);
+emb_status emb__parse_control_list(emb__pctx *c, json_t *p, void **out);
+emb_status emb__parse_licence_revocation(emb__pctx *c, json_t *p, void **out);
+emb_status emb__parse_purchase_ban(emb__pctx *c, json_t *p, void **out);
+emb_status emb__parse_ownership(emb__pctx *c, json_t *p, void **out);
 
 void emb__eval_listed_party(emb__ectx *c, const emb__rule *r);
 void emb__eval_informed_party(emb__ectx *c, const emb__rule *r);
@@ -504,5 +607,9 @@ void emb__eval_end_use(emb__ectx *c, const emb__rule *r);
 void emb__eval_embargo(emb__ectx *c, const emb__rule *r);
 void emb__eval_us_person(emb__ectx *c, const emb__rule *r);
 void emb__eval_de_minimis(emb__ectx *c, const emb__rule *r);
+void emb__eval_control_list(emb__ectx *c, const emb__rule *r);
+void emb__eval_licence_revocation(emb__ectx *c, const emb__rule *r);
+void emb__eval_purchase_ban(emb__ectx *c, const emb__rule *r);
+void emb__eval_ownership(emb__ectx *c, const emb__rule *r);
 
 #endif

@@ -33,6 +33,15 @@ const emb__kind emb__kinds[EMB__N_KINDS] = {
     [EMB__K_EMBARGO] = {"embargo", emb__parse_embargo, emb__eval_embargo, 0},
     [EMB__K_US_PERSON] = {"us_person", emb__parse_us_person,
                           emb__eval_us_person, 0},
+    [EMB__K_CONTROL_LIST] = {"control_list", emb__parse_control_list,
+                             emb__eval_control_list, 0},
+    [EMB__K_LICENCE_REVOCATION] = {"licence_revocation",
+                                   emb__parse_licence_revocation,
+                                   emb__eval_licence_revocation, 0},
+    [EMB__K_PURCHASE_BAN] = {"purchase_ban", emb__parse_purchase_ban,
+                             emb__eval_purchase_ban, 0},
+    [EMB__K_OWNERSHIP] = {"ownership", emb__parse_ownership,
+                          emb__eval_ownership, 0},
 };
 
 /* Rule ids seen so far, for duplicates across packs: open addressing. */
@@ -98,6 +107,7 @@ static emb_status regime_index(emb_ruleset *rs, const char *name, size_t *out) {
       realloc(rs->regimes, (rs->n_regimes + 1) * sizeof(*rs->regimes));
   if (nr == NULL) return EMB_ENOMEM;
   rs->regimes = nr;
+  memset(&nr[rs->n_regimes], 0, sizeof(*nr));
   nr[rs->n_regimes].name = name;
   nr[rs->n_regimes].us_ear = strcmp(name, "US-EAR") == 0;
   *out = rs->n_regimes++;
@@ -377,6 +387,7 @@ emb_status emb_ruleset_load(const char *dir, const emb_load_opts *opts,
     }
     free(paths);
     if (st == EMB_OK && L.failed) st = L.first_error;
+    if (st == EMB_OK) st = emb__regimes_load(rs, dir, opts);
     if (st == EMB_OK && rs->n_rules == 0) {
       report(opts, dir, "no rule pack (*.jsonl) with rules was found");
       st = EMB_EEMPTY;
@@ -447,4 +458,18 @@ const emb_ref_info *emb_ruleset_ref(const emb_ruleset *rs, size_t i) {
 
 const char *emb_ruleset_ref_as_of(const emb_ruleset *rs) {
   return rs->ref_as_of;
+}
+
+size_t emb_ruleset_regime_count(const emb_ruleset *rs) {
+  return rs->n_regimes;
+}
+
+const char *emb_ruleset_regime_name(const emb_ruleset *rs, size_t i) {
+  return i < rs->n_regimes ? rs->regimes[i].name : NULL;
+}
+
+long emb_ruleset_regime_find(const emb_ruleset *rs, const char *name) {
+  for (size_t i = 0; name && i < rs->n_regimes; i++)
+    if (strcmp(rs->regimes[i].name, name) == 0) return (long)i;
+  return -1;
 }
