@@ -5,6 +5,7 @@
 
 #include "../lib/audit/annotate.h"
 #include "cli.h"
+#include "embargo/ownership.h"
 
 /* cannot_determine: a fact is missing (docs/cli.md). */
 #define CLI_UNDECIDED 4
@@ -16,13 +17,19 @@ enum {
   O_FORMAT,
   O_HELP,
   O_JSONL,
+  O_OWNERSHIP,
+  O_REGIME,
   O_RULES,
   O_VERBOSE
 };
 
+/* At most this many regimes after --regime. */
+#define MAX_REGIMES 32
+
 static const cli_opt opts[] = {
     {"as-of", 1, O_AS_OF},   {"audit", 1, O_AUDIT},     {"data", 1, O_DATA},
     {"format", 1, O_FORMAT}, {"help", 0, O_HELP},       {"jsonl", 0, O_JSONL},
+    {"ownership", 1, O_OWNERSHIP}, {"regime", 1, O_REGIME},
     {"rules", 1, O_RULES},   {"verbose", 0, O_VERBOSE},
 };
 
@@ -30,10 +37,11 @@ static void help(void) {
   printf(
       "usage: embargo check [options] FILE|-\n"
       "       embargo check [options] --jsonl FILE|-\n\n"
-      "Determines whether a transaction needs a licence under the rule "
-      "packs\n"
-      "(the US EAR), on a date, with the rules that fired, their "
-      "citations,\n"
+      "Determines whether a transaction needs a licence under each regime "
+      "of the\n"
+      "rule packs (US EAR, US OFAC, the Netherlands, Japan, China), on a "
+      "date,\n"
+      "with the rules that fired, their citations,\n"
       "licensing policies and the screening hits behind them. The input is "
       "one\n"
       "JSON transaction (docs/check.md); with --jsonl, one per line, "
@@ -44,6 +52,14 @@ static void help(void) {
       "(repeatable);\n"
       "                      default: the built-in data (%s)\n"
       "  --rules DIR         rule packs and reference data; default: %s\n"
+      "  --regime LIST       only these regimes, comma-separated (e.g.\n"
+      "                      US-EAR,NL,JP,CN), applied even where the\n"
+      "                      transaction does not touch them; default: "
+      "every\n"
+      "                      regime whose jurisdiction it touches\n"
+      "  --ownership FILE    known owners of companies, for the 50%% "
+      "rules\n"
+      "                      (docs/regimes.md)\n"
       "  --as-of YYYY-MM-DD  the date of the determination (default: the\n"
       "                      transaction's date, else today)\n"
       "  --format F          table (default) or json; --jsonl always "
@@ -61,6 +77,10 @@ static void help(void) {
 
 typedef struct check_cfg {
   const char *as_of;
+  char *regime_buf; /* --regime, split in place */
+  const char *regimes[MAX_REGIMES];
+  size_t n_regimes;
+  emb_ownership *ownership;
   int table;
   int verbose;
   size_t rule_errors;
@@ -84,6 +104,20 @@ static int audit_check(const check_cfg *cfg, const char *json, size_t len,
   json_object_set_new(req, "transaction", txn ? txn : json_null());
   json_object_set_new(req, "as_of",
                       cfg->as_of ? json_string(cfg->as_of) : json_null());
+  if (cfg->n_regimes) {
+    json_t *rg = json_array();
+    for (size_t i = 0; i < cfg->n_regimes; i++)
+      json_array_append_new(rg, json_string(cfg->regimes[i]));
+    json_object_set_new(req, "regimes", rg);
+  }
+  if (cfg->ownership) {
+    json_t *ow = json_object();
+    json_object_set_new(ow, "path",
+                        json_string(emb_ownership_path(cfg->ownership)));
+    json_object_set_new(ow, "sha256",
+                        json_string(emb_ownership_sha256(cfg->ownership)));
+    json_object_set_new(req, "ownership", ow);
+  }
   if (line > 0) json_object_set_new(req, "line", json_integer(line));
   emb_status st = emb_determination_json(d, 0, &res);
   if (st == EMB_OK)
@@ -217,6 +251,16 @@ static void print_reason(const emb_determination *d, const emb_reason *r,
   emb_reason_summary(d, r, buf, sizeof(buf));
   wrap("      Why:        ", 18, buf);
   if (r->note) wrap("      Note:       ", 18, r->note);
+  if (r->licence) wrap("      Licence:    ", 18, r->licence);
+  for (size_t i = 0; i < r->n_chain; i++) {
+    const emb_owner_link *k = &r->chain[i];
+    char own[900];
+    snprintf(own, sizeof(own), "%*s\"%s\" holds %.4g%% of \"%s\"%s%s%s (%s)",
+             (k->depth - 1) * 2, "", k->owner, k->share_pct, k->owned,
+             k->entity ? ": listed as " : "", k->entity ? k->entity->id : "",
+             k->entity ? "" : ": caught through its own owners", k->source);
+    wrap(i ? "                  " : "      Owners:     ", 18, own);
+  }
   if (!r->verified)
     wrap("      Caution:    ", 18,
          "this rule is marked as not verified against the primary text");
@@ -229,6 +273,14 @@ static void print_table(const emb_determination *d) {
              ? "today"
              : "transaction date");
   printf("OVERALL: %s\n", outcome_text(emb_determination_outcome(d)));
+  printf("\nRegimes considered:\n");
+  for (size_t i = 0; i < emb_determination_scope_count(d); i++) {
+    const emb_regime_scope *s = emb_determination_scope(d, i);
+    char lead[64];
+    snprintf(lead, sizeof(lead), "  %-8s %s ", s->regime,
+             s->applies ? "applies:" : "not applied:");
+    wrap(lead, 11, s->why ? s->why : "");
+  }
   for (size_t g = 0; g < emb_determination_regime_count(d); g++) {
     const emb_regime_result *r = emb_determination_regime(d, g);
     printf("\n%s: %s\n", r->regime, outcome_text(r->outcome));
@@ -352,7 +404,11 @@ static int check_one(const emb_ruleset *rs, const cli_loaded *l,
     }
     return CLI_DATA;
   }
-  emb_check_opts o = {.as_of = cfg->as_of, .cache = cache};
+  emb_check_opts o = {.as_of = cfg->as_of,
+                      .cache = cache,
+                      .regimes = cfg->n_regimes ? cfg->regimes : NULL,
+                      .n_regimes = cfg->n_regimes,
+                      .ownership = cfg->ownership};
   emb_determination *d = NULL;
   st = emb_check_ex(rs, l->ix, t, &o, &d);
   emb_txn_free(t);
@@ -438,7 +494,52 @@ static int configure(const cli_args *a, check_cfg *c) {
     c->as_of = a->values[O_AS_OF];
   }
   c->verbose = a->values[O_VERBOSE] != NULL;
+  if (a->values[O_REGIME]) {
+    c->regime_buf = strdup(a->values[O_REGIME]);
+    if (c->regime_buf == NULL) return CLI_DATA;
+    for (char *save = NULL, *tok = strtok_r(c->regime_buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+      while (*tok == ' ') tok++;
+      if (*tok == '\0') continue;
+      if (c->n_regimes == MAX_REGIMES) {
+        fprintf(stderr, "embargo check: --regime names more than %d\n",
+                MAX_REGIMES);
+        return CLI_USAGE;
+      }
+      c->regimes[c->n_regimes++] = tok;
+    }
+    if (c->n_regimes == 0) {
+      fprintf(stderr,
+              "embargo check: --regime needs regime names, e.g. "
+              "US-EAR,NL\n");
+      return CLI_USAGE;
+    }
+  }
   return CLI_OK;
+}
+
+/* Every name after --regime is a regime of the rule set. */
+static int check_regimes(const emb_ruleset *rs, const check_cfg *c) {
+  for (size_t i = 0; i < c->n_regimes; i++) {
+    if (emb_ruleset_regime_find(rs, c->regimes[i]) >= 0) continue;
+    fprintf(stderr, "embargo check: --regime: no rule pack of regime '%s'; ",
+            c->regimes[i]);
+    fprintf(stderr, "the rules have:");
+    for (size_t g = 0; g < emb_ruleset_regime_count(rs); g++)
+      fprintf(stderr, "%s %s", g ? "," : "", emb_ruleset_regime_name(rs, g));
+    fprintf(stderr, "\n");
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+static void on_ownership_diag(void *ud, const char *sev, const char *file,
+                              long line, const char *msg) {
+  (void)ud;
+  if (line > 0)
+    fprintf(stderr, "embargo: %s: %s:%ld: %s\n", sev, file, line, msg);
+  else
+    fprintf(stderr, "embargo: %s: %s: %s\n", sev, file, msg);
 }
 
 int cmd_check(int argc, char **argv) {
@@ -457,7 +558,10 @@ int cmd_check(int argc, char **argv) {
     return CLI_USAGE;
   }
   check_cfg cfg = {0};
-  if ((rc = configure(&a, &cfg)) != CLI_OK) return rc;
+  if ((rc = configure(&a, &cfg)) != CLI_OK) {
+    free(cfg.regime_buf);
+    return rc;
+  }
   FILE *in = stdin;
   if (strcmp(a.pos[0], "-") != 0 && (in = fopen(a.pos[0], "rb")) == NULL) {
     fprintf(stderr, "embargo check: cannot open '%s'\n", a.pos[0]);
@@ -472,7 +576,25 @@ int cmd_check(int argc, char **argv) {
     fprintf(stderr, "embargo: error: could not load the rules from %s: %s\n",
             dir, emb_strerror(st));
     if (in != stdin) fclose(in);
+    free(cfg.regime_buf);
     return CLI_DATA;
+  }
+  rc = check_regimes(rs, &cfg);
+  if (rc == CLI_OK && a.values[O_OWNERSHIP]) {
+    emb_load_opts oo = {.diag = on_ownership_diag};
+    st = emb_ownership_load(a.values[O_OWNERSHIP], &oo, &cfg.ownership);
+    if (st != EMB_OK) {
+      fprintf(stderr,
+              "embargo: error: could not load the ownership file %s: %s\n",
+              a.values[O_OWNERSHIP], emb_strerror(st));
+      rc = CLI_DATA;
+    }
+  }
+  if (rc != CLI_OK) {
+    emb_ruleset_free(rs);
+    free(cfg.regime_buf);
+    if (in != stdin) fclose(in);
+    return rc;
   }
   cli_loaded l;
   rc = cli_load(&a, 0, cfg.verbose, 1, &l);
@@ -500,6 +622,8 @@ int cmd_check(int argc, char **argv) {
     cli_unload(&l);
   }
   rc = cli_audit_close("check", &cfg.audit, rc);
+  emb_ownership_free(cfg.ownership);
+  free(cfg.regime_buf);
   emb_ruleset_free(rs);
   if (in != stdin) fclose(in);
   return rc;

@@ -181,6 +181,15 @@ static void covered_items(const emb__ectx *c, const p_codes *x, size_t *yes,
   }
 }
 
+/* A copy of a transaction string in the determination's arena (the
+ * determination outlives the transaction); NULL stays NULL. */
+static const char *keep(emb__ectx *c, const char *s) {
+  if (s == NULL) return NULL;
+  char *p = emb__arena_strndup(&c->d->arena, s, strlen(s));
+  if (p == NULL) c->st = EMB_ENOMEM;
+  return p;
+}
+
 static void add_unknown(emb__ectx *c, const emb__rule *r, const p_codes *x,
                         const size_t *unk, size_t nu) {
   if (nu == 0) return;
@@ -204,7 +213,7 @@ void emb__eval_control_list(emb__ectx *c, const emb__rule *r) {
   if (ny) {
     emb_reason *q = emb__add_reason(c, r, x->outcome, yes, ny, NULL, 0);
     if (q) {
-      q->matched = code;
+      q->matched = keep(c, code);
       q->control = x->scheme;
       q->paragraph = which;
       q->note = x->note;
@@ -237,18 +246,18 @@ void emb__eval_licence_revocation(emb__ectx *c, const emb__rule *r) {
         q->detail =
             "the date the licence was granted decides whether the "
             "revocation reaches it";
-        q->licence = li->number;
+        q->licence = keep(c, li->number);
       }
       continue;
     }
     if (li->granted > x->granted_before) continue;
     emb_reason *q = emb__add_reason(c, r, x->outcome, yes, ny, NULL, 0);
     if (q) {
-      q->matched = code;
+      q->matched = keep(c, code);
       q->control = x->scheme;
       q->paragraph = which;
       q->note = x->note;
-      q->licence = li->number ? li->number : "(unnumbered)";
+      q->licence = li->number ? keep(c, li->number) : "(unnumbered)";
     }
     add_unknown(c, r, x, unk, nu);
   }
