@@ -88,12 +88,39 @@ static char *compact_result(const emb_determination *d) {
 }
 
 void srv_h_check(srv_call *c) {
-  static const char *const allowed[] = {"as_of", NULL};
+  static const char *const allowed[] = {"as_of", "regime", NULL};
   if (srv_args_only(c, allowed)) return;
   const char *as_of = srv_arg(c, "as_of");
   if (as_of && !srv_valid_date(as_of)) {
     srv_reply_error(c, 400, EMB_EDATE, "as_of: must be a date YYYY-MM-DD");
     return;
+  }
+  /* regime=US-EAR,NL: only these regimes (docs/regimes.md). */
+  char regime_buf[512];
+  const char *regimes[32];
+  size_t n_regimes = 0;
+  const char *rg = srv_arg(c, "regime");
+  if (rg) {
+    if (strlen(rg) >= sizeof(regime_buf)) {
+      srv_reply_error(c, 400, EMB_ETOOBIG, "regime: longer than %zu bytes",
+                      sizeof(regime_buf) - 1);
+      return;
+    }
+    memcpy(regime_buf, rg, strlen(rg) + 1);
+    for (char *save = NULL, *tok = strtok_r(regime_buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+      if (*tok == '\0') continue;
+      if (n_regimes == sizeof(regimes) / sizeof(regimes[0])) {
+        srv_reply_error(c, 400, EMB_ETOOBIG, "regime: more than 32 names");
+        return;
+      }
+      regimes[n_regimes++] = tok;
+    }
+    if (n_regimes == 0) {
+      srv_reply_error(c, 400, EMB_EINVAL,
+                      "regime: give regime names, e.g. US-EAR,NL");
+      return;
+    }
   }
   char err[512] = "";
   emb_txn *t = NULL;
@@ -115,7 +142,20 @@ void srv_h_check(srv_call *c) {
     return;
   }
   srv_snap *sn = srv_snap_acquire(c->s);
-  emb_check_opts o = {.as_of = as_of, .cache = thread_cache_for(sn->seq)};
+  for (size_t i = 0; i < n_regimes; i++)
+    if (emb_ruleset_regime_find(sn->rs, regimes[i]) < 0) {
+      srv_snap_release(sn);
+      emb_txn_free(t);
+      json_decref(req);
+      srv_reply_error(c, 400, EMB_ENOTFOUND,
+                      "regime: the rules have no pack of regime '%.40s'",
+                      regimes[i]);
+      return;
+    }
+  emb_check_opts o = {.as_of = as_of,
+                      .cache = thread_cache_for(sn->seq),
+                      .regimes = n_regimes ? regimes : NULL,
+                      .n_regimes = n_regimes};
   emb_determination *d = NULL;
   st = emb_check_ex(sn->rs, sn->ix, t, &o, &d);
   emb_txn_free(t);
@@ -129,8 +169,10 @@ void srv_h_check(srv_call *c) {
       char *res = compact_result(d);
       /* The date asked for is part of the request as recorded. */
       json_t *rec =
-          as_of ? json_pack("{s:O, s:s}", "transaction", req, "as_of", as_of)
-                : json_incref(req);
+          as_of || rg ? json_pack("{s:O}", "transaction", req)
+                      : json_incref(req);
+      if (as_of && rec) json_object_set_new(rec, "as_of", json_string(as_of));
+      if (rg && rec) json_object_set_new(rec, "regime", json_string(rg));
       srv_audit_event(c->s, "check", c->caller, rec, res, sn, 1);
       json_decref(rec);
       free(res);

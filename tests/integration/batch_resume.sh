@@ -5,7 +5,7 @@
 # a changed input is refused.
 . "$(dirname "$0")/lib.sh"
 D="--data $LISTS/us-csl --data $LISTS/ofac --data $LISTS/bis"
-ROWS=${EMBARGO_BATCH_TEST_ROWS:-60000}
+ROWS=${EMBARGO_BATCH_TEST_ROWS:-150000}
 # Frequent checkpoints, so that every run below is stopped well before the
 # end of the input however fast the machine is.
 export EMBARGO_BATCH_CHECKPOINT_SECONDS=0.1

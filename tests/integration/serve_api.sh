@@ -60,6 +60,13 @@ jq -e --slurpfile c "$TMP/cli.json" '.overall == $c[0].overall and .as_of == $c[
 call POST "/v1/check?as_of=2020-09-01" "$SCREEN_KEY" -H 'Content-Type: application/json' --data-binary "@$EX/smic-ear99-2021.json"
 expect_code 200 "check as_of"
 jq_true '.overall == "no_license_required" and .as_of == "2020-09-01"'
+# regime=: one determination per regime named; every regime is listed
+# under considered; an unknown regime is refused.
+call POST "/v1/check?regime=NL,US-EAR" "$SCREEN_KEY" -H 'Content-Type: application/json' --data-binary "@$EX/nl-scanner-smic-2024.json"
+expect_code 200 "check regime"
+jq_true '[.regimes[].regime] == ["US-EAR","NL"] and .overall == "license_required" and ([.considered[] | select(.regime == "CN")][0].applies == false)'
+call POST "/v1/check?regime=XX" "$SCREEN_KEY" -H 'Content-Type: application/json' --data-binary "@$EX/nl-scanner-smic-2024.json"
+expect_error 400 ENOTFOUND "check with an unknown regime"
 call POST "/v1/check?as_of=2020-13-01" "$SCREEN_KEY" -H 'Content-Type: application/json' --data-binary "@$EX/smic-ear99-2021.json"
 expect_error 400 EDATE "check with a bad as_of"
 post /v1/check "$SCREEN_KEY" '{"items": [], "bogus": 1}'
@@ -100,7 +107,7 @@ jq -e --argjson a "$A" 'all(.rows[]; .seq > $a)' "$TMP/out" >/dev/null || fail "
 call GET "/v1/audit?kind=screen&limit=10000" "$ADMIN_KEY"
 jq_true '(.rows | length) >= 1006'
 call GET "/v1/audit?kind=check" "$ADMIN_KEY"
-jq_true '(.rows | length) == 2 and .rows[0].result.outcome == "license_required" and (.rows[0].rules | startswith("rules:"))'
+jq_true '(.rows | length) == 3 and .rows[0].result.outcome == "license_required" and (.rows[0].rules | startswith("rules:"))'
 call GET "/v1/audit?kind=decision" "$ADMIN_KEY"
 jq_true '(.rows | length) == 1'
 call GET "/v1/audit?format=jsonl&kind=compare" "$ADMIN_KEY"
