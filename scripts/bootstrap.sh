@@ -22,6 +22,7 @@ $e compare "Semiconductor Manufacturing Intl Corp" \
 $e check examples/smic-ear99-2021.json || true
 $e check examples/huawei-fdp-2020.json || true
 $e check --jsonl - < examples/mixed.jsonl || true
+$e check examples/nl-scanner-smic-2024.json || true
 mkdir -p build/demo
 rm -f build/demo/audit.db*
 $e batch --input examples/customers.csv --id-column id --country-column country \
