@@ -140,6 +140,39 @@ static const bad_txn bad[] = {
     {TXN(ITEMS ",\"end_uses\":[\"Military Use\"]"), EMB_ETXN,
      "end_uses[0]: not a word"},
     {TXN(ITEMS ",\"activity\":7"), EMB_ETXN, "activity: not a word"},
+    /* Fields of issue #6: classifications, makers, flags, owners,
+     * licences. */
+    {TXN("\"items\":[{\"classification\":[\"3B001\"]}]"), EMB_ETXN,
+     "items[0].classification: not an object"},
+    {TXN("\"items\":[{\"classification\":{\"nl\":\"3B001\"}}]"), EMB_ETXN,
+     "items[0].classification: \"nl\" is not a scheme"},
+    {TXN("\"items\":[{\"classification\":{\"NL\":\"3B 001\"}}]"),
+     EMB_ETXN, "items[0].classification.NL: not a control-list code"},
+    {TXN("\"items\":[{\"manufacturer\":7}]"), EMB_ETXN,
+     "items[0].manufacturer: not a string"},
+    {TXN(ITEMS ",\"parties\":[{\"role\":\"supplier\",\"name\":\"X\","
+               "\"flags\":[\"CIIO\"]}]"),
+     EMB_ETXN, "parties[0].flags[0]: not a word"},
+    {TXN(ITEMS ",\"parties\":[{\"role\":\"end_user\",\"name\":\"X\","
+               "\"owners\":[{\"name\":\"Y\"}]}]"),
+     EMB_ETXN, "parties[0].owners[0].share_pct: missing"},
+    {TXN(ITEMS ",\"parties\":[{\"role\":\"end_user\",\"name\":\"X\","
+               "\"owners\":[{\"name\":\"Y\",\"share_pct\":101}]}]"),
+     EMB_ETXN, "parties[0].owners[0].share_pct: 101 is outside 0..100"},
+    {TXN(ITEMS ",\"parties\":[{\"role\":\"end_user\",\"name\":\"X\","
+               "\"owners\":[{\"name\":\"Y\",\"share_pct\":60},{\"name\":"
+               "\"Z\",\"share_pct\":60}]}]"),
+     EMB_ETXN, "parties[0].owners: the shares add up to 120%"},
+    {TXN(ITEMS ",\"parties\":[{\"role\":\"end_user\",\"name\":\"X\","
+               "\"owners\":[{\"name\":\"Y\",\"share_pct\":50,\"owners\":"
+               "[{\"name\":\"\",\"share_pct\":1}]}]}]"),
+     EMB_ETXN, "parties[0].owners[0].owners[0].name: empty"},
+    {TXN(ITEMS ",\"licences\":[{\"number\":\"L1\"}]"), EMB_ETXN,
+     "licences[0].regime: missing"},
+    {TXN(ITEMS ",\"licences\":[{\"regime\":\"NL\",\"granted\":"
+               "\"2024-13-01\"}]"),
+     EMB_ETXN, "licences[0].granted: not a calendar date"},
+    {TXN(ITEMS ",\"licences\":{}"), EMB_ETXN, "licences: not an array"},
     {"[1,2]", EMB_ETXN, "not a JSON object"},
     {"{\"from\":\"US\",", EMB_EPARSE, "JSON, line 1"},
     {"{\"from\":\"US\",\"from\":\"DE\",\"to\":\"CN\"," ITEMS "}", EMB_EPARSE,

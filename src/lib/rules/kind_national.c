@@ -29,15 +29,6 @@ typedef struct p_codes {
   char missing[48];        /* "classification.NL" */
 } p_codes;
 
-static int is_scheme(const char *s, size_t n) {
-  if (n == 0 || n > 16) return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-          s[i] == '-'))
-      return 0;
-  return 1;
-}
-
 static int is_code(const char *s, size_t n) {
   if (n == 0 || n > 40) return 0;
   for (size_t i = 0; i < n; i++)
@@ -49,7 +40,7 @@ static emb_status parse_common(emb__pctx *c, json_t *p, p_codes *x,
                                int revocation) {
   json_t *v = json_object_get(p, "scheme");
   if (v == NULL) return emb__perr(c, "scheme", "missing (e.g. \"NL\")");
-  if (!json_is_string(v) || !is_scheme(json_string_value(v),
+  if (!json_is_string(v) || !emb__is_code(json_string_value(v),
                                        json_string_length(v)))
     return emb__perr(c, "scheme",
                      "not a scheme (upper-case letters, digits or '-', e.g. "
@@ -72,21 +63,11 @@ static emb_status parse_common(emb__pctx *c, json_t *p, p_codes *x,
     if ((st = emb__p_dest(c, "from", v, &x->from)) != EMB_OK) return st;
     x->have_from = 1;
   }
-  if (!revocation && (v = json_object_get(p, "activities"))) {
-    if ((st = emb__p_strings(c, "activities", v, 64, emb__is_ident,
-                             "an activity [a-z0-9_]+", &x->activities,
-                             &x->n_activities)) != EMB_OK)
-      return st;
-    if (x->n_activities == 0) return emb__perr(c, "activities", "empty");
-  }
-  v = json_object_get(p, "determination");
-  if (v == NULL) return emb__perr(c, "determination", "missing");
-  if ((st = emb__p_outcome(c, "determination", v, &x->outcome)) != EMB_OK)
+  if (!revocation && (st = emb__p_activities(c, p, 0, &x->activities,
+                                             &x->n_activities)) != EMB_OK)
     return st;
-  if ((v = json_object_get(p, "note")) &&
-      (st = emb__p_string(c, "note", v, 2000, &x->note)) != EMB_OK)
-    return st;
-  return EMB_OK;
+  if ((st = emb__p_determination(c, p, &x->outcome)) != EMB_OK) return st;
+  return emb__p_note(c, p, &x->note);
 }
 
 emb_status emb__parse_control_list(emb__pctx *c, json_t *p, void **out) {

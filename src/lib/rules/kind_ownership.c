@@ -34,28 +34,15 @@ typedef struct p_own {
 
 emb_status emb__parse_ownership(emb__pctx *c, json_t *p, void **out) {
   static const char *const keys[] = {
-      "lists", "threshold_pct",   "aggregate", "roles",         "items",
-      "note",  "use_entry_terms", NULL};
-  static const char *const keys2[] = {"determination", NULL};
-  const char *k;
-  json_t *v;
-  json_object_foreach(p, k, v) {
-    int ok = 0;
-    for (size_t i = 0; keys[i] && !ok; i++) ok = strcmp(keys[i], k) == 0;
-    for (size_t i = 0; keys2[i] && !ok; i++) ok = strcmp(keys2[i], k) == 0;
-    if (!ok) return emb__perr(c, k, "unknown param");
-  }
+      "lists", "threshold_pct",   "aggregate",     "roles", "items",
+      "note",  "use_entry_terms", "determination", NULL};
+  emb_status st = emb__p_keys(c, "", p, keys);
+  if (st != EMB_OK) return st;
   p_own *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
   if (x == NULL) return EMB_ENOMEM;
   memset(x, 0, sizeof(*x));
-  emb_status st;
-  v = json_object_get(p, "lists");
-  if (v == NULL) return emb__perr(c, "lists", "missing");
-  if ((st = emb__p_strings(c, "lists", v, 16, emb__is_code,
-                           "a list code (e.g. \"EL\")", &x->lists,
-                           &x->n_lists)) != EMB_OK)
-    return st;
-  if (x->n_lists == 0) return emb__perr(c, "lists", "empty");
+  json_t *v;
+  if ((st = emb__p_lists(c, p, &x->lists, &x->n_lists)) != EMB_OK) return st;
   v = json_object_get(p, "threshold_pct");
   if (v == NULL) return emb__perr(c, "threshold_pct", "missing (e.g. 50)");
   if ((st = emb__p_pct(c, "threshold_pct", v, &x->threshold)) != EMB_OK)
@@ -78,12 +65,8 @@ emb_status emb__parse_ownership(emb__pctx *c, json_t *p, void **out) {
       (st = emb__p_bool(c, "use_entry_terms", v, &x->use_entry_terms)) !=
           EMB_OK)
     return st;
-  v = json_object_get(p, "determination");
-  if (v == NULL) return emb__perr(c, "determination", "missing");
-  if ((st = emb__p_outcome(c, "determination", v, &x->outcome)) != EMB_OK)
-    return st;
-  if ((v = json_object_get(p, "note")) &&
-      (st = emb__p_string(c, "note", v, 2000, &x->note)) != EMB_OK)
+  if ((st = emb__p_determination(c, p, &x->outcome)) != EMB_OK ||
+      (st = emb__p_note(c, p, &x->note)) != EMB_OK)
     return st;
   *out = x;
   return EMB_OK;

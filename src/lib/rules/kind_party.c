@@ -46,13 +46,8 @@ emb_status emb__parse_listed_party(emb__pctx *c, json_t *p, void **out) {
   if (st != EMB_OK) return st;
   p_listed *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
   if (x == NULL) return EMB_ENOMEM;
-  json_t *v = json_object_get(p, "lists");
-  if (v == NULL) return emb__perr(c, "lists", "missing");
-  if ((st = emb__p_strings(c, "lists", v, 16, emb__is_code,
-                           "a list code (e.g. \"EL\")", &x->lists,
-                           &x->n_lists)) != EMB_OK)
-    return st;
-  if (x->n_lists == 0) return emb__perr(c, "lists", "empty");
+  json_t *v;
+  if ((st = emb__p_lists(c, p, &x->lists, &x->n_lists)) != EMB_OK) return st;
   x->roles = EMB__ROLES_ALL;
   if ((v = json_object_get(p, "roles")) &&
       (st = emb__p_roles(c, "roles", v, &x->roles)) != EMB_OK)

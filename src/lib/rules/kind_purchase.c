@@ -63,19 +63,10 @@ emb_status emb__parse_purchase_ban(emb__pctx *c, json_t *p, void **out) {
   static const char *const purchase[] = {"purchase"};
   x->activities = (const char **)purchase;
   x->n_activities = 1;
-  if ((v = json_object_get(p, "activities"))) {
-    if ((st = emb__p_strings(c, "activities", v, 64, emb__is_ident,
-                             "an activity [a-z0-9_]+", &x->activities,
-                             &x->n_activities)) != EMB_OK)
-      return st;
-    if (x->n_activities == 0) return emb__perr(c, "activities", "empty");
-  }
-  v = json_object_get(p, "determination");
-  if (v == NULL) return emb__perr(c, "determination", "missing");
-  if ((st = emb__p_outcome(c, "determination", v, &x->outcome)) != EMB_OK)
-    return st;
-  if ((v = json_object_get(p, "note")) &&
-      (st = emb__p_string(c, "note", v, 2000, &x->note)) != EMB_OK)
+  if ((st = emb__p_activities(c, p, 0, &x->activities, &x->n_activities)) !=
+          EMB_OK ||
+      (st = emb__p_determination(c, p, &x->outcome)) != EMB_OK ||
+      (st = emb__p_note(c, p, &x->note)) != EMB_OK)
     return st;
   *out = x;
   return EMB_OK;

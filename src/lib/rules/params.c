@@ -358,3 +358,36 @@ emb_status emb__p_pct(emb__pctx *c, const char *field, json_t *v, double *out) {
   *out = x;
   return EMB_OK;
 }
+
+emb_status emb__p_determination(emb__pctx *c, json_t *params,
+                                emb_outcome *out) {
+  json_t *v = json_object_get(params, "determination");
+  if (v == NULL) return emb__perr(c, "determination", "missing");
+  return emb__p_outcome(c, "determination", v, out);
+}
+
+emb_status emb__p_note(emb__pctx *c, json_t *params, const char **out) {
+  json_t *v = json_object_get(params, "note");
+  return v ? emb__p_string(c, "note", v, 2000, out) : EMB_OK;
+}
+
+emb_status emb__p_activities(emb__pctx *c, json_t *params, int required,
+                             const char ***out, size_t *n) {
+  json_t *v = json_object_get(params, "activities");
+  if (v == NULL)
+    return required ? emb__perr(c, "activities", "missing") : EMB_OK;
+  emb_status st = emb__p_strings(c, "activities", v, 64, emb__is_ident,
+                                 "an activity [a-z0-9_]+", out, n);
+  if (st == EMB_OK && *n == 0) st = emb__perr(c, "activities", "empty");
+  return st;
+}
+
+emb_status emb__p_lists(emb__pctx *c, json_t *params, const char ***out,
+                        size_t *n) {
+  json_t *v = json_object_get(params, "lists");
+  if (v == NULL) return emb__perr(c, "lists", "missing");
+  emb_status st = emb__p_strings(c, "lists", v, 16, emb__is_code,
+                                 "a list code (e.g. \"EL\")", out, n);
+  if (st == EMB_OK && *n == 0) st = emb__perr(c, "lists", "empty");
+  return st;
+}

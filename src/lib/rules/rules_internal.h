@@ -309,6 +309,16 @@ emb_status emb__p_pct(emb__pctx *c, const char *field, json_t *v, double *out);
 /* An ECCN known to the reference data (or EAR99 when allow_ear99). */
 emb_status emb__p_eccn(emb__pctx *c, const char *field, json_t *v,
                        int allow_ear99, emb__eccn_ref *out);
+/* The params every kind may share: "determination" (required), "note"
+ * (optional, 2,000 bytes), "activities" (words; required or not), "lists"
+ * (list codes, required, not empty). */
+emb_status emb__p_determination(emb__pctx *c, json_t *params,
+                                emb_outcome *out);
+emb_status emb__p_note(emb__pctx *c, json_t *params, const char **out);
+emb_status emb__p_activities(emb__pctx *c, json_t *params, int required,
+                             const char ***out, size_t *n);
+emb_status emb__p_lists(emb__pctx *c, json_t *params, const char ***out,
+                        size_t *n);
 /* A lower-case identifier [a-z0-9_]+ (end uses, activities). */
 int emb__is_ident(const char *s, size_t n);
 /* A list code or symbol [A-Z0-9-]+ (lists, exceptions). */

@@ -67,16 +67,6 @@ static emb_status country(pctx *c, const char *field, json_t *v, int *out) {
   return EMB_OK;
 }
 
-/* A scheme name: an upper-case code such as "NL", "JP", "EU", "CN". */
-static int is_scheme(const char *s, size_t n) {
-  if (n == 0 || n > 16) return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-          s[i] == '-'))
-      return 0;
-  return 1;
-}
-
 /* A control-list code: printable ASCII without spaces, e.g. "3B001.l",
  * "7(18)", "none". */
 static int is_list_code(const char *s, size_t n) {
@@ -105,7 +95,7 @@ static emb_status classification(pctx *c, const char *where, json_t *v,
   const char *k;
   json_t *x;
   json_object_foreach(v, k, x) {
-    if (!is_scheme(k, strlen(k)))
+    if (!emb__is_code(k, strlen(k)))
       return fail(c, EMB_ETXN,
                   "%s: \"%.20s\" is not a scheme (upper-case letters, "
                   "digits or '-', e.g. \"NL\", \"JP\", \"EU\")",
@@ -380,7 +370,7 @@ static emb_status licences(pctx *c, json_t *v) {
     emb__fmt(f, sizeof(f), "%s.regime", at);
     if (x == NULL) return fail(c, EMB_ETXN, "%s: missing (e.g. \"NL\")", f);
     if (!json_is_string(x) ||
-        !is_scheme(json_string_value(x), json_string_length(x)))
+        !emb__is_code(json_string_value(x), json_string_length(x)))
       return fail(c, EMB_ETXN, "%s: not a regime code (e.g. \"NL\")", f);
     if ((st = string(c, f, x, 16, &l->regime, NULL)) != EMB_OK) return st;
     x = json_object_get(o, "number");
