@@ -7,6 +7,10 @@
  * parties drawn from a pool of company and person names in which 15% are
  * listed names. A company's transactions repeat its customers, so parties
  * are drawn with a skewed (Zipf-like) distribution over the pool.
+ * Foreign-made items (from TW, DE, JP, KR, NL, CN) carry their
+ * classification on the NL, JP and CN lists, so the regimes of
+ * docs/regimes.md apply to them; one party in five has one or two owners
+ * (the 50% rules screen them too).
  *
  * Figures: transactions parsed per second; determinations per second on
  * one thread without a screening cache (every party screened every
@@ -120,7 +124,10 @@ static const char *const eccns[] = {"3A001", "3A090", "3A991", "3B001.c",
                                     "3B993", "4A999"};
 static const char *const dests[] = {"CN", "CN", "CN", "DE", "NL", "JP",
                                     "TW", "RU", "CU", "MO", "HK", "MX"};
-static const char *const origins[] = {"TW", "DE", "JP", "KR", "NL"};
+static const char *const origins[] = {"TW", "DE", "JP", "KR", "NL", "CN"};
+static const char *const nl_codes[] = {"3B001.f.4", "none", "none", "3D007"};
+static const char *const jp_codes[] = {"6.17.ru", "none", "none", "6.17.ka"};
+static const char *const cn_codes[] = {"CN-GA.5", "none", "none", "none"};
 static const char *const roles[] = {"purchaser", "intermediate_consignee",
                                     "ultimate_consignee", "end_user"};
 
@@ -149,9 +156,14 @@ static char *transaction(const strs *names) {
       k += (size_t)snprintf(buf + k, sizeof(buf) - k,
                             "%s{\"eccn\":\"%s\",\"origin\":\"%s\","
                             "\"us_content_pct\":%u,"
-                            "\"direct_product_of_us_technology\":%s}",
+                            "\"direct_product_of_us_technology\":%s,"
+                            "\"classification\":{\"NL\":\"%s\",\"EU\":"
+                            "\"none\",\"JP\":\"%s\",\"CN\":\"%s\"}}",
                             i ? "," : "", e, from, rnd() % 40,
-                            rnd() % 3 ? "false" : "true");
+                            rnd() % 3 ? "false" : "true",
+                            nl_codes[rnd() % N(nl_codes)],
+                            jp_codes[rnd() % N(jp_codes)],
+                            cn_codes[rnd() % N(cn_codes)]);
     else
       k += (size_t)snprintf(buf + k, sizeof(buf) - k,
                             "%s{\"eccn\":\"%s\",\"origin\":\"US\"}",
@@ -162,8 +174,20 @@ static char *transaction(const strs *names) {
   for (int i = 0; i < n_parties; i++) {
     json_escape(names->v[pick(names->n)], esc, sizeof(esc));
     k += (size_t)snprintf(buf + k, sizeof(buf) - k,
-                          "%s{\"role\":\"%s\",\"name\":\"%s\"}", i ? "," : "",
+                          "%s{\"role\":\"%s\",\"name\":\"%s\"", i ? "," : "",
                           roles[(i + 3) % 4], esc);
+    if (rnd() % 5 == 0) {
+      int n_owners = 1 + (int)(rnd() % 2);
+      k += (size_t)snprintf(buf + k, sizeof(buf) - k, ",\"owners\":[");
+      for (int o = 0; o < n_owners; o++) {
+        json_escape(names->v[pick(names->n)], esc, sizeof(esc));
+        k += (size_t)snprintf(buf + k, sizeof(buf) - k,
+                              "%s{\"name\":\"%s\",\"share_pct\":%u}",
+                              o ? "," : "", esc, 20 + rnd() % 30);
+      }
+      k += (size_t)snprintf(buf + k, sizeof(buf) - k, "]");
+    }
+    k += (size_t)snprintf(buf + k, sizeof(buf) - k, "}");
   }
   k += (size_t)snprintf(
       buf + k, sizeof(buf) - k, "]%s}",
