@@ -10,6 +10,7 @@
 #include "../lib/audit/annotate.h"
 #include "../lib/batch/batch.h"
 #include "cli.h"
+#include "embargo/ownership.h"
 
 enum {
   O_AS_OF,
@@ -29,7 +30,9 @@ enum {
   O_MIN_SCORE,
   O_NAME_COLUMN,
   O_OUTPUT,
+  O_OWNERSHIP,
   O_QUIET,
+  O_REGIME,
   O_REPORT,
   O_RESUME,
   O_RULES,
@@ -57,7 +60,9 @@ static const cli_opt opts[] = {
     {"min-score", 1, O_MIN_SCORE},
     {"name-column", 1, O_NAME_COLUMN},
     {"output", 1, O_OUTPUT},
+    {"ownership", 1, O_OWNERSHIP},
     {"quiet", 0, O_QUIET},
+    {"regime", 1, O_REGIME},
     {"report", 1, O_REPORT},
     {"resume", 0, O_RESUME},
     {"rules", 1, O_RULES},
@@ -123,6 +128,9 @@ static void help(void) {
       "  --check               each JSONL row is a transaction "
       "(docs/check.md)\n"
       "  --rules DIR           with --check: rule packs\n"
+      "  --regime LIST         with --check: only these regimes (e.g. "
+      "US-EAR,NL)\n"
+      "  --ownership FILE      with --check: known owners (docs/regimes.md)\n"
       "                        (default: %s)\n"
       "  --verbose             print every bad row skipped while loading the "
       "lists\n\n"
@@ -144,6 +152,9 @@ typedef struct batch_cli {
   emb__batch_cfg cfg;
   const char *lists[32];
   char *lists_buf;
+  const char *regimes[32];
+  char *regimes_buf;
+  emb_ownership *ownership;
   char key[2048];
 } batch_cli;
 
@@ -235,6 +246,22 @@ static int configure(const cli_args *a, batch_cli *b) {
         "transaction's parties");
   if (!c->check && a->values[O_RULES])
     return usage("--rules goes with --check");
+  if (!c->check && (a->values[O_REGIME] || a->values[O_OWNERSHIP]))
+    return usage("--regime and --ownership go with --check");
+  if (a->values[O_REGIME]) {
+    b->regimes_buf = strdup(a->values[O_REGIME]);
+    if (b->regimes_buf == NULL) return CLI_DATA;
+    char *save = NULL;
+    for (char *t = strtok_r(b->regimes_buf, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+      while (*t == ' ') t++;
+      if (*t == '\0') continue;
+      if (c->n_regimes == 32) return usage("at most 32 regimes");
+      b->regimes[c->n_regimes++] = t;
+    }
+    if (c->n_regimes == 0) return usage("--regime needs regime names");
+    c->regimes = b->regimes;
+  }
   c->rows.name_column = a->values[O_NAME_COLUMN];
   c->rows.country_column = a->values[O_COUNTRY_COLUMN];
   c->rows.id_column = a->values[O_ID_COLUMN];
@@ -269,6 +296,11 @@ static int configure(const cli_args *a, batch_cli *b) {
       a->values[O_RULES] ? a->values[O_RULES] : "");
   for (size_t i = 0; i < c->so.n_lists && n < sizeof(b->key); i++)
     n += (size_t)snprintf(b->key + n, sizeof(b->key) - n, "%s,", b->lists[i]);
+  /* The regimes (the ownership file's digest is added once it is read). */
+  if (n < sizeof(b->key))
+    n += (size_t)snprintf(b->key + n, sizeof(b->key) - n, ";regimes=");
+  for (size_t i = 0; i < c->n_regimes && n < sizeof(b->key); i++)
+    n += (size_t)snprintf(b->key + n, sizeof(b->key) - n, "%s,", b->regimes[i]);
   c->options_key = b->key;
   c->progress = !a->values[O_QUIET] && isatty(STDERR_FILENO);
   /* Seconds between checkpoints (docs/batch.md); tests shorten it. */
@@ -419,6 +451,7 @@ int cmd_batch(int argc, char **argv) {
   rc = configure(&a, &b);
   if (rc != CLI_OK) {
     free(b.lists_buf);
+    free(b.regimes_buf);
     return rc;
   }
   emb__batch_cfg *c = &b.cfg;
@@ -435,15 +468,44 @@ int cmd_batch(int argc, char **argv) {
     if (emb_ruleset_load(dir, &lo, &rs) != EMB_OK) {
       fprintf(stderr, "embargo batch: could not load the rules from %s\n", dir);
       free(b.lists_buf);
+      free(b.regimes_buf);
       return CLI_DATA;
     }
     c->rs = rs;
+    rc = CLI_OK;
+    for (size_t i = 0; i < c->n_regimes && rc == CLI_OK; i++)
+      if (emb_ruleset_regime_find(rs, c->regimes[i]) < 0) {
+        fprintf(stderr, "embargo batch: --regime: no rule pack of regime '%s'\n",
+                c->regimes[i]);
+        rc = CLI_USAGE;
+      }
+    if (rc == CLI_OK && a.values[O_OWNERSHIP]) {
+      if (emb_ownership_load(a.values[O_OWNERSHIP], &lo, &b.ownership) !=
+          EMB_OK) {
+        fprintf(stderr, "embargo batch: could not load the ownership file %s\n",
+                a.values[O_OWNERSHIP]);
+        rc = CLI_DATA;
+      } else {
+        size_t n = strlen(b.key);
+        snprintf(b.key + n, sizeof(b.key) - n, ";ownership=%s",
+                 emb_ownership_sha256(b.ownership));
+        c->ownership = b.ownership;
+      }
+    }
+    if (rc != CLI_OK) {
+      emb_ruleset_free(rs);
+      free(b.lists_buf);
+      free(b.regimes_buf);
+      return rc;
+    }
   }
   cli_loaded l;
   rc = cli_load(&a, 0, a.values[O_VERBOSE] != NULL, 1, &l);
   if (rc != CLI_OK) {
     emb_ruleset_free(rs);
+    emb_ownership_free(b.ownership);
     free(b.lists_buf);
+    free(b.regimes_buf);
     return rc;
   }
   c->ix = l.ix;
@@ -479,6 +541,8 @@ int cmd_batch(int argc, char **argv) {
   }
   cli_unload(&l);
   emb_ruleset_free(rs);
+  emb_ownership_free(b.ownership);
   free(b.lists_buf);
+  free(b.regimes_buf);
   return rc;
 }

@@ -238,4 +238,12 @@ grep -q "no rule pack of regime 'XX'" "$TMP/err" || fail "--regime XX not refuse
 expect_rc 1 $E check "$TMP/txn.json"
 grep -q "Regimes considered:" "$TMP/out" || fail "table: no regimes considered"
 grep -q "JP *not applied: not exported from Japan" "$TMP/out" || fail "table: JP line"
+
+# Batch: --regime and --ownership with --check, as embargo check does; a
+# resume with other regimes is refused.
+printf '%s\n' "$MULTI" '{"date":"2025-10-01","from":"US","to":"CN","items":[{"eccn":"EAR99","origin":"US"}],"parties":[{"role":"end_user","name":"Example Optics"}]}' >"$TMP/batch.jsonl"
+expect_rc 1 $E batch --check --quiet --input "$TMP/batch.jsonl" --output "$TMP/batch-out.jsonl" --regime NL,US-EAR --ownership "$TMP/owners.jsonl"
+jq -s -e '(.[0].regimes | map(.regime)) == ["US-EAR","NL"] and (.[1].regimes[0].reasons | map(.kind) | index("ownership") != null)' "$TMP/batch-out.jsonl" >/dev/null || fail "batch --regime/--ownership: $(head -c 300 "$TMP/batch-out.jsonl")"
+expect_rc 2 $E batch --quiet --input "$TMP/batch.jsonl" --output "$TMP/batch-out2.jsonl" --regime NL
+expect_rc 2 $E batch --check --quiet --input "$TMP/batch.jsonl" --output "$TMP/batch-out2.jsonl" --regime XX
 finish

@@ -601,7 +601,11 @@ static void check_row(worker *w, chunk *ch, const rowrec *rr) {
     error_line(R, ch, rr, st, err);
     return;
   }
-  emb_check_opts o = {.as_of = c->as_of, .cache = w->check_cache};
+  emb_check_opts o = {.as_of = c->as_of,
+                      .cache = w->check_cache,
+                      .regimes = c->regimes,
+                      .n_regimes = c->n_regimes,
+                      .ownership = c->ownership};
   emb_determination *d = NULL;
   st = emb_check_ex(c->rs, c->ix, t, &o, &d);
   emb_txn_free(t);

@@ -38,6 +38,9 @@ typedef struct emb__batch_cfg {
   emb_screen_opts so;      /* screening options (country is set per row) */
   double threshold;        /* of a match, as in so */
   const char *as_of;       /* with check: the determination date, or NULL */
+  const char *const *regimes; /* with check: only these regimes, or NULL */
+  size_t n_regimes;
+  const emb_ownership *ownership; /* with check: known owners, or NULL */
   emb__rows_opts rows;     /* input format and columns */
   const char *input;       /* a path, or "-" for stdin */
   const char *output;      /* a path, or "-" for stdout */
