@@ -735,6 +735,8 @@ const MISSING = {
   country_chart_row: 'the destination’s Country Chart row',
   de_minimis_rule: 'a de minimis rule for the date',
   screening: 'screening of the parties',
+  manufacturer: 'who made the item (or the supplier)',
+  'licences.granted': 'when the licence held was granted',
 };
 
 function field(labelText, input, grow) {
@@ -914,6 +916,21 @@ function reasonCard(r) {
     fact('Detail', r.detail);
   }
   fact('Note', r.note);
+  fact('Licence held', r.licence);
+  if (Array.isArray(r.ownership_chain) && r.ownership_chain.length) {
+    fact('Owned by listed parties',
+         (typeof r.owned_pct === 'number' ? r.owned_pct + '%' : ''));
+    fact('Ownership chain',
+         el('ul', null,
+            r.ownership_chain.map(
+                (l) => el('li', null,
+                          '\u00a0'.repeat(2 * ((l.depth || 1) - 1)) +
+                              l.owner + ' holds ' + l.share_pct + '% of ' +
+                              l.owned +
+                              (l.entity_id ? ' (listed: ' + l.entity_id + ')' :
+                                             '') +
+                              (l.source ? ' — ' + l.source : '')))));
+  }
   if (Array.isArray(r.items) && r.items.length)
     fact('Items', r.items.map((i) => 'item ' + i).join(', '));
   if (Array.isArray(r.parties) && r.parties.length) {
@@ -967,10 +984,23 @@ function renderCheck(d) {
          el('span', {className: 'as-of'},
             'As of ' + (d.as_of || '?') + (src ? ' (' + src + ')' : ''))));
 
+  const considered = Array.isArray(d.considered) ? d.considered : [];
+  if (considered.length) {
+    out.appendChild(el('h3', null, 'Regimes considered'));
+    out.appendChild(
+        el('ul', {id: 'check-considered'},
+           considered.map(
+               (c) => el('li', null, el('strong', null, c.regime), ' ',
+                         c.applies ? 'applies: ' : 'not applied: ',
+                         c.why || ''))));
+  }
   for (const g of Array.isArray(d.regimes) ? d.regimes : []) {
     const [gl] = OUTCOME[g.determination] || [g.determination];
     const sec = el('section', {className: 'regime'});
     sec.appendChild(el('h2', null, g.regime + ': ' + gl));
+    if (g.applies_because)
+      sec.appendChild(el('p', {className: 'help'},
+                         'Applies because ' + g.applies_because + '.'));
     const missing = Array.isArray(g.missing) ? g.missing : [];
     if (missing.length) {
       sec.appendChild(
@@ -988,7 +1018,9 @@ function renderCheck(d) {
     for (const r of reasons) sec.appendChild(reasonCard(r));
     const items = Array.isArray(g.items) ? g.items : [];
     if (items.length) {
-      sec.appendChild(el('h3', null, 'Is each item subject to the EAR?'));
+      sec.appendChild(el('h3', null, g.regime === 'US-EAR' ?
+                             'Is each item subject to the EAR?' :
+                             'Items in the regime’s scope'));
       sec.appendChild(
           el('table', null,
              el('thead', null,

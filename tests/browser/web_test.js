@@ -336,6 +336,11 @@ async function run(page, context) {
       /Licence required/.test(outcome),
       'the determination says "Licence required" (' + outcome.trim() + ')');
   check(/2021-01-15/.test(outcome), 'the determination gives its date');
+  const considered = await page.textContent('#check-considered');
+  check(
+      /US-EAR applies/.test(considered) &&
+          /JP not applied: not exported from Japan/.test(considered),
+      'the page lists the regimes considered and why (' + considered + ')');
   const reasons = page.locator('#check-result article.reason');
   check(
       (await reasons.count()) >= 1,
