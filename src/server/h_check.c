@@ -155,7 +155,8 @@ void srv_h_check(srv_call *c) {
   emb_check_opts o = {.as_of = as_of,
                       .cache = thread_cache_for(sn->seq),
                       .regimes = n_regimes ? regimes : NULL,
-                      .n_regimes = n_regimes};
+                      .n_regimes = n_regimes,
+                      .ownership = c->s->ownership};
   emb_determination *d = NULL;
   st = emb_check_ex(sn->rs, sn->ix, t, &o, &d);
   emb_txn_free(t);

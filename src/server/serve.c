@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../cli/cli.h"
+#include "embargo/ownership.h"
 #include "server.h"
 
 #ifndef EMB_WEB_DIR
@@ -28,6 +29,7 @@ enum {
   O_KEYS,
   O_LISTEN,
   O_MAX_BODY,
+  O_OWNERSHIP,
   O_RULES,
   O_THREADS,
   O_WEB
@@ -37,7 +39,8 @@ static const cli_opt opts[] = {
     {"audit", 1, O_AUDIT},       {"data", 1, O_DATA},
     {"help", 0, O_HELP},         {"insecure-no-auth", 0, O_INSECURE},
     {"keys", 1, O_KEYS},         {"listen", 1, O_LISTEN},
-    {"max-body", 1, O_MAX_BODY}, {"rules", 1, O_RULES},
+    {"max-body", 1, O_MAX_BODY}, {"ownership", 1, O_OWNERSHIP},
+    {"rules", 1, O_RULES},
     {"threads", 1, O_THREADS},   {"web", 1, O_WEB},
 };
 
@@ -60,6 +63,8 @@ static void help(void) {
       "                      admin; loopback listen addresses only\n"
       "  --audit PATH        append every screening, determination and\n"
       "                      decision to this audit log (SQLite)\n"
+      "  --ownership FILE    known owners of companies for the 50%% rules\n"
+      "                      of /v1/check (docs/regimes.md; read at start)\n"
       "  --threads N         worker threads (default: one per core)\n"
       "  --max-body BYTES    largest request body (default 1048576)\n"
       "  --web DIR           the web page's files (default: $EMBARGO_WEB_DIR\n"
@@ -201,6 +206,17 @@ int cmd_serve(int argc, char **argv) {
             "embargo serve: warning: --insecure-no-auth: no API keys; "
             "callers on loopback are admins\n");
   }
+  if (a.values[O_OWNERSHIP]) {
+    emb_status st = emb_ownership_load(a.values[O_OWNERSHIP], NULL, &s.ownership);
+    if (st != EMB_OK) {
+      fprintf(stderr,
+              "embargo serve: error: the ownership file %s: %s (embargo check "
+              "--ownership names the bad line)\n",
+              a.values[O_OWNERSHIP], emb_strerror(st));
+      srv_keys_free(s.keys);
+      return CLI_DATA;
+    }
+  }
   sigset_t set;
   block_signals(&set);
   if (s.audit_path) {
@@ -209,6 +225,7 @@ int cmd_serve(int argc, char **argv) {
       fprintf(stderr, "embargo serve: error: the audit log %s: %s\n",
               s.audit_path, emb_strerror(st));
       srv_keys_free(s.keys);
+      emb_ownership_free(s.ownership);
       return CLI_DATA;
     }
   }
@@ -217,6 +234,7 @@ int cmd_serve(int argc, char **argv) {
   /* Closing flushes every queued row to disk before the process exits. */
   emb_audit_close(s.audit);
   srv_keys_free(s.keys);
+  emb_ownership_free(s.ownership);
   pthread_cond_destroy(&s.reload_cond);
   pthread_mutex_destroy(&s.reload_lock);
   pthread_mutex_destroy(&s.snap_lock);

@@ -141,6 +141,7 @@ struct srv {
   unsigned threads;
   srv_keys *keys;     /* NULL with --insecure-no-auth */
   emb_audit *audit;   /* NULL without --audit */
+  emb_ownership *ownership; /* --ownership, or NULL; read-only */
   atomic_int closing; /* set on SIGTERM: new requests get 503 */
   atomic_long inflight;
 

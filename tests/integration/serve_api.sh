@@ -4,7 +4,12 @@
 . "$(dirname "$0")/serve_lib.sh"
 EX=$(dirname "$0")/../../examples
 AUDIT=$TMP/audit.db
-start_server --audit "$AUDIT" || finish
+# Known owners for the 50% rules of /v1/check.
+cat >"$TMP/owners.jsonl" <<'OWN'
+{"format":"embargo-ownership","version":1,"source":"test fixture"}
+{"entity":"Example Optics","owners":[{"name":"Huawei Technologies Co., Ltd.","share_pct":60}],"citation":"test fixture"}
+OWN
+start_server --audit "$AUDIT" --ownership "$TMP/owners.jsonl" || finish
 
 # Health needs no key.
 call GET /healthz -
@@ -65,6 +70,9 @@ jq_true '.overall == "no_license_required" and .as_of == "2020-09-01"'
 call POST "/v1/check?regime=NL,US-EAR" "$SCREEN_KEY" -H 'Content-Type: application/json' --data-binary "@$EX/nl-scanner-smic-2024.json"
 expect_code 200 "check regime"
 jq_true '[.regimes[].regime] == ["US-EAR","NL"] and .overall == "license_required" and ([.considered[] | select(.regime == "CN")][0].applies == false)'
+post "/v1/check?regime=US-EAR" "$SCREEN_KEY" '{"date":"2025-10-01","from":"US","to":"CN","items":[{"eccn":"EAR99","origin":"US"}],"parties":[{"role":"end_user","name":"Example Optics"}]}'
+expect_code 200 "check with the server's ownership file"
+jq_true '.overall == "license_required" and .regimes[0].reasons[0].kind == "ownership" and .regimes[0].reasons[0].ownership_chain[0].source == "ownership file"'
 call POST "/v1/check?regime=XX" "$SCREEN_KEY" -H 'Content-Type: application/json' --data-binary "@$EX/nl-scanner-smic-2024.json"
 expect_error 400 ENOTFOUND "check with an unknown regime"
 call POST "/v1/check?as_of=2020-13-01" "$SCREEN_KEY" -H 'Content-Type: application/json' --data-binary "@$EX/smic-ear99-2021.json"
@@ -107,7 +115,7 @@ jq -e --argjson a "$A" 'all(.rows[]; .seq > $a)' "$TMP/out" >/dev/null || fail "
 call GET "/v1/audit?kind=screen&limit=10000" "$ADMIN_KEY"
 jq_true '(.rows | length) >= 1006'
 call GET "/v1/audit?kind=check" "$ADMIN_KEY"
-jq_true '(.rows | length) == 3 and .rows[0].result.outcome == "license_required" and (.rows[0].rules | startswith("rules:"))'
+jq_true '(.rows | length) == 4 and .rows[0].result.outcome == "license_required" and (.rows[0].rules | startswith("rules:"))'
 call GET "/v1/audit?kind=decision" "$ADMIN_KEY"
 jq_true '(.rows | length) == 1'
 call GET "/v1/audit?format=jsonl&kind=compare" "$ADMIN_KEY"
