@@ -135,7 +135,8 @@ check 4 '{"date":"2023-05-22","activity":"purchase","from":"KR","to":"CN","items
 jq_true "[$(R CN).reasons[] | select(.missing == \"manufacturer\")] | length == 1"
 
 # Gallium (MOFCOM/GAC Announcement No. 23 of 2023, from 2023-08-01) and
-# the ban in principle to the US (No. 46 of 2024, from 2024-12-03),
+# "in principle not licensed" to the US (No. 46 of 2024, clause 2, from
+# 2024-12-03: a licence requirement with an in-principle denial policy),
 # suspended from 2025-11-09 to 2026-11-27.
 GAAS='"from":"CN","to":"US","items":[{"description":"GaAs wafers","origin":"CN","classification":{"CN":"CN-GA.5"}}],"parties":[{"role":"ultimate_consignee","name":"Example Photonics Inc.","country":"US"}]'
 check 0 '{"date":"2023-07-31",'"$GAAS"'}' --regime CN
@@ -144,14 +145,20 @@ check 1 '{"date":"2023-08-01",'"$GAAS"'}' --regime CN
 fired CN cn-ec-2023-23-gallium license_required
 regime CN license_required
 check 1 '{"date":"2024-12-10",'"$GAAS"'}' --regime CN
-fired CN cn-ec-2024-46-us-ban prohibited
-regime CN prohibited
+fired CN cn-ec-2024-46-us-ban license_required
+jq_true "[$(R CN).reasons[] | select(.rule == \"cn-ec-2024-46-us-ban\")][0].policy | test(\"[Ii]n principle not licensed\")"
 check 1 '{"date":"2026-01-15",'"$GAAS"'}' --regime CN
 regime CN license_required
 silent CN cn-ec-2024-46-us-ban
 # To another country: a licence, never the US ban.
 check 1 '{"date":"2024-12-10","from":"CN","to":"DE","items":[{"description":"GaAs","origin":"CN","classification":{"CN":"CN-GA.5"}}]}' --regime CN
 regime CN license_required
+# Clause 1 (no dual-use items to US military users) reaches China's own
+# exports only: not a German export with a supplier in China.
+check 1 '{"date":"2025-01-10","from":"CN","to":"US","items":[{"description":"x","origin":"CN","classification":{"CN":"none"}}],"end_uses":["military"]}' --regime CN
+fired CN cn-ec-2024-46-us-military prohibited
+check 0 '{"date":"2025-01-10","from":"DE","to":"US","items":[{"eccn":"EAR99","origin":"DE","classification":{"CN":"none"}}],"parties":[{"role":"supplier","name":"Example Trading Co","country":"CN"}],"end_uses":["military"]}' --regime CN
+silent CN cn-ec-2024-46-us-military
 # Imported into China: China's export controls do not apply.
 check 0 '{"date":"2024-12-10","from":"US","to":"CN","items":[{"eccn":"EAR99","origin":"US","classification":{"CN":"CN-GA.5"}}]}' --regime CN
 regime CN no_license_required
@@ -163,6 +170,10 @@ silent CN cn-uel-listed-party
 check 1 '{"date":"2023-02-17",'"$UEL"'}' --regime CN
 fired CN cn-uel-listed-party prohibited
 jq_true "[$(R CN).reasons[] | select(.rule == \"cn-uel-listed-party\")][0].parties[0].list == \"CN-UEL\""
+# Buying from a listed firm: the supplier is a party too.
+check 1 '{"date":"2024-02-17","from":"US","to":"CN","activity":"purchase","items":[{"description":"parts"}],"parties":[{"role":"purchaser","name":"Example Importer","country":"CN"},{"role":"supplier","name":"Lockheed Martin Corporation","country":"US"}]}' --regime CN
+fired CN cn-uel-listed-party prohibited
+jq_true "[$(R CN).reasons[] | select(.rule == \"cn-uel-listed-party\")] | length == 1"
 $E screen --format json "洛克希德·马丁公司" >"$TMP/uel.json" 2>/dev/null
 jq -e '[.hits[]? | select(.list == "CN-UEL")] | length >= 1' "$TMP/uel.json" >/dev/null ||
   jq -e '[.[]?.hits[]? | select(.list == "CN-UEL")] | length >= 1' "$TMP/uel.json" >/dev/null ||

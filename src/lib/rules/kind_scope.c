@@ -24,6 +24,8 @@ typedef struct p_end_use {
   size_t n_lists;
   emb__items items;
   emb__dest dest;
+  emb__dest from; /* the exporting country, when have_from */
+  int have_from;
   emb_outcome outcome;
 } p_end_use;
 
@@ -211,13 +213,20 @@ void emb__eval_embargo(emb__ectx *c, const emb__rule *r) {
 /* ---- end_use ---- */
 
 emb_status emb__parse_end_use(emb__pctx *c, json_t *p, void **out) {
-  static const char *const keys[] = {"end_uses",     "end_user_lists", "items",
-                                     "destinations", "determination",  NULL};
+  static const char *const keys[] = {
+      "end_uses",     "end_user_lists", "items", "destinations",
+      "determination", "from",          NULL};
   emb_status st = emb__p_keys(c, "", p, keys);
   if (st != EMB_OK) return st;
   p_end_use *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
   if (x == NULL) return EMB_ENOMEM;
-  json_t *v = json_object_get(p, "end_uses");
+  memset(x, 0, sizeof(*x));
+  json_t *v = json_object_get(p, "from");
+  if (v) {
+    if ((st = emb__p_dest(c, "from", v, &x->from)) != EMB_OK) return st;
+    x->have_from = 1;
+  }
+  v = json_object_get(p, "end_uses");
   if (v && (st = emb__p_strings(c, "end_uses", v, 64, emb__is_ident,
                                 "an end use [a-z0-9_]+", &x->end_uses,
                                 &x->n_end_uses)) != EMB_OK)
@@ -249,7 +258,9 @@ static int on_end_user_lists(const emb_party_hit *h, const void *arg) {
 
 void emb__eval_end_use(emb__ectx *c, const emb__rule *r) {
   const p_end_use *x = r->params;
-  if (!emb__dest_match(c->ref, &x->dest, c->to)) return;
+  if (!emb__dest_match(c->ref, &x->dest, c->to) ||
+      (x->have_from && !emb__dest_match(c->ref, &x->from, c->from)))
+    return;
   const char *use = NULL;
   for (size_t i = 0; i < x->n_end_uses && use == NULL; i++)
     if (emb__txn_has_end_use(c->t, x->end_uses[i])) use = x->end_uses[i];
