@@ -252,8 +252,8 @@ static int configure(const cli_args *a, batch_cli *b) {
     b->regimes_buf = strdup(a->values[O_REGIME]);
     if (b->regimes_buf == NULL) return CLI_DATA;
     char *save = NULL;
-    for (char *t = strtok_r(b->regimes_buf, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
+    for (char *t = strtok_r(b->regimes_buf, ", ", &save); t;
+         t = strtok_r(NULL, ", ", &save)) {
       while (*t == ' ') t++;
       if (*t == '\0') continue;
       if (c->n_regimes == 32) return usage("at most 32 regimes");

@@ -497,8 +497,8 @@ static int configure(const cli_args *a, check_cfg *c) {
   if (a->values[O_REGIME]) {
     c->regime_buf = strdup(a->values[O_REGIME]);
     if (c->regime_buf == NULL) return CLI_DATA;
-    for (char *save = NULL, *tok = strtok_r(c->regime_buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
+    for (char *save = NULL, *tok = strtok_r(c->regime_buf, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
       while (*tok == ' ') tok++;
       if (*tok == '\0') continue;
       if (c->n_regimes == MAX_REGIMES) {
@@ -565,6 +565,7 @@ int cmd_check(int argc, char **argv) {
   FILE *in = stdin;
   if (strcmp(a.pos[0], "-") != 0 && (in = fopen(a.pos[0], "rb")) == NULL) {
     fprintf(stderr, "embargo check: cannot open '%s'\n", a.pos[0]);
+    free(cfg.regime_buf);
     return CLI_DATA;
   }
   const char *dir =

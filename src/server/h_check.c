@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "embargo/ownership.h"
 #include "server.h"
 
 typedef struct thread_cache {
@@ -107,8 +108,8 @@ void srv_h_check(srv_call *c) {
       return;
     }
     memcpy(regime_buf, rg, strlen(rg) + 1);
-    for (char *save = NULL, *tok = strtok_r(regime_buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
+    for (char *save = NULL, *tok = strtok_r(regime_buf, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
       if (*tok == '\0') continue;
       if (n_regimes == sizeof(regimes) / sizeof(regimes[0])) {
         srv_reply_error(c, 400, EMB_ETOOBIG, "regime: more than 32 names");
@@ -170,10 +171,15 @@ void srv_h_check(srv_call *c) {
       char *res = compact_result(d);
       /* The date asked for is part of the request as recorded. */
       json_t *rec =
-          as_of || rg ? json_pack("{s:O}", "transaction", req)
+          as_of || rg || c->s->ownership ? json_pack("{s:O}", "transaction", req)
                       : json_incref(req);
       if (as_of && rec) json_object_set_new(rec, "as_of", json_string(as_of));
       if (rg && rec) json_object_set_new(rec, "regime", json_string(rg));
+      if (c->s->ownership && rec)
+        json_object_set_new(
+            rec, "ownership",
+            json_pack("{s:s, s:s}", "path", emb_ownership_path(c->s->ownership),
+                      "sha256", emb_ownership_sha256(c->s->ownership)));
       srv_audit_event(c->s, "check", c->caller, rec, res, sn, 1);
       json_decref(rec);
       free(res);

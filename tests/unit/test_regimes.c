@@ -191,6 +191,15 @@ static const rcase cases[] = {
      "\"purchaser\",\"name\":\"Grid Co\",\"flags\":[\"ciio\"]}]}",
      "T-CN", EMB_PROHIBITED, "T-US=0 T-NL=0 T-CN=1",
      "T-CN[t-cn-micron:prohibited]"},
+    /* One item by the named maker, one whose maker is not given (and no
+     * supplier): the second still needs its maker. */
+    {"ban-maker-partial",
+     "{\"date\":\"2023-06-01\",\"activity\":\"purchase\",\"from\":\"CN\","
+     "\"to\":\"CN\",\"items\":[{\"description\":\"DRAM\",\"manufacturer\":"
+     "\"Micron Technology, Inc.\"},{\"description\":\"SSD\"}],\"parties\":[{"
+     "\"role\":\"purchaser\",\"name\":\"Grid Co\",\"flags\":[\"ciio\"]}]}",
+     "T-CN", EMB_PROHIBITED, "T-US=0 T-NL=0 T-CN=1",
+     "T-CN[t-cn-micron:prohibited t-cn-micron:cannot_determine:manufacturer]"},
     {"ban-not-ciio",
      "{\"date\":\"2023-06-01\",\"activity\":\"purchase\",\"from\":\"CN\","
      "\"to\":\"CN\",\"items\":[{\"description\":\"DRAM\",\"manufacturer\":"
@@ -441,6 +450,41 @@ static void test_ownership_file(void **state) {
   assert_int_equal(r->n_chain, 2);
   assert_string_equal(r->chain[0].source, "ownership file");
   emb_determination_free(d);
+  /* A chain deeper than 8 levels: the owners beyond are not examined,
+   * and the answer says so instead of clearing the party. */
+  {
+    char deep[4096];
+    size_t k = (size_t)snprintf(
+        deep, sizeof(deep),
+        "{\"format\":\"embargo-ownership\",\"version\":1}\n");
+    for (int i = 0; i < 10; i++) {
+      char owner[80];
+      if (i == 9)
+        snprintf(owner, sizeof(owner), "%s", ALPHA);
+      else
+        snprintf(owner, sizeof(owner), "Level %d", i + 1);
+      k += (size_t)snprintf(deep + k, sizeof(deep) - k,
+                            "{\"entity\":\"Level %d\",\"owners\":[{\"name\":"
+                            "\"%s\",\"share_pct\":100}],\"citation\":\"t\"}\n",
+                            i, owner);
+    }
+    write_text(path, deep);
+    emb_ownership *o2 = NULL;
+    assert_int_equal(emb_ownership_load(path, NULL, &o2), EMB_OK);
+    const rcase dc = {"deep",
+                      "{\"date\":\"2025-06-01\",\"from\":\"US\",\"to\":"
+                      "\"CN\",\"items\":[{\"eccn\":\"EAR99\",\"origin\":"
+                      "\"US\"}],\"parties\":[{\"role\":\"end_user\","
+                      "\"name\":\"Level 0\"}]}",
+                      "T-US", EMB_CANNOT_DETERMINE, NULL, NULL};
+    run_case(&dc, o2, &d);
+    assert_int_equal(emb_determination_outcome(d), EMB_CANNOT_DETERMINE);
+    const emb_reason *q = find_reason(d, "t-own");
+    assert_non_null(q);
+    assert_string_equal(q->missing, "owners");
+    emb_determination_free(d);
+    emb_ownership_free(o2);
+  }
   /* Without the file the party is not caught. */
   run_case(&c, NULL, &d);
   assert_null(find_reason(d, "t-own"));

@@ -206,19 +206,19 @@ void emb__eval_control_list(emb__ectx *c, const emb__rule *r) {
 void emb__eval_licence_revocation(emb__ectx *c, const emb__rule *r) {
   const p_codes *x = r->params;
   const char *regime = c->rs->regimes[c->regime].name;
-  if (!emb__dest_match(c->ref, &x->dest, c->to) ||
+  if (c->t->n_licences == 0 || !emb__dest_match(c->ref, &x->dest, c->to) ||
       (x->have_from && !emb__dest_match(c->ref, &x->from, c->from)))
     return;
+  size_t yes[EMB_TXN_MAX_ITEMS], unk[EMB_TXN_MAX_ITEMS], ny, nu;
+  const char *code, *which;
+  covered_items(c, x, yes, &ny, unk, &nu, &code, &which);
+  int any = 0;
   for (size_t l = 0; l < c->t->n_licences; l++) {
     const emb__txn_licence *li = &c->t->licences[l];
     if (strcmp(li->regime, regime) != 0) continue;
-    size_t yes[EMB_TXN_MAX_ITEMS], unk[EMB_TXN_MAX_ITEMS], ny, nu;
-    const char *code, *which;
-    covered_items(c, x, yes, &ny, unk, &nu, &code, &which);
-    if (ny == 0) {
-      add_unknown(c, r, x, unk, nu);
-      continue;
-    }
+    any = 1;
+    if (ny == 0) continue;
+    const char *number = li->number ? keep(c, li->number) : "(unnumbered)";
     if (li->granted == 0) {
       emb_reason *q =
           emb__add_reason(c, r, EMB_CANNOT_DETERMINE, yes, ny, NULL, 0);
@@ -227,7 +227,7 @@ void emb__eval_licence_revocation(emb__ectx *c, const emb__rule *r) {
         q->detail =
             "the date the licence was granted decides whether the "
             "revocation reaches it";
-        q->licence = keep(c, li->number);
+        q->licence = number;
       }
       continue;
     }
@@ -238,8 +238,10 @@ void emb__eval_licence_revocation(emb__ectx *c, const emb__rule *r) {
       q->control = x->scheme;
       q->paragraph = which;
       q->note = x->note;
-      q->licence = li->number ? keep(c, li->number) : "(unnumbered)";
+      q->licence = number;
     }
-    add_unknown(c, r, x, unk, nu);
   }
+  /* Items whose classification is needed to tell: once, whatever the
+   * number of licences. */
+  if (any) add_unknown(c, r, x, unk, nu);
 }

@@ -19,6 +19,10 @@
 #include "rules_internal.h"
 
 #define MAX_LINKS 256
+/* Companies whose owners one party's walk may examine, and file
+ * companies remembered: past either, the answer is cannot_determine. */
+#define MAX_VISITS 4096
+#define MAX_MEMO 1024
 
 typedef struct p_own {
   const char **lists;
@@ -84,6 +88,13 @@ typedef struct walk {
   const char *path[EMB_TXN_MAX_OWNER_DEPTH + 2];
   size_t path_len[EMB_TXN_MAX_OWNER_DEPTH + 2];
   int depth;
+  /* The share caught owners hold in each file company already walked:
+   * cross-holdings then cost one walk per company, not one per path. */
+  const emb__own *memo_of[MAX_MEMO];
+  double memo_share[MAX_MEMO];
+  size_t n_memo;
+  size_t visits;
+  int cut; /* depth or size limit reached: some owners not examined */
 } walk;
 
 static int on_lists(const p_own *x, const emb_entity *e) {
@@ -99,9 +110,11 @@ static const emb_party_hit *listed(walk *w, const char *name, size_t len) {
   emb__ectx *c = w->c;
   if (c->ix == NULL) return NULL;
   emb__scr *s = NULL;
-  if (emb__scr_get(c->cache, c->rs, c->ix, name, len, &s) != EMB_OK) {
+  emb_status st = emb__scr_get(c->cache, c->rs, c->ix, name, len, &s);
+  if (st != EMB_OK) {
     /* A name that cannot be screened (bad UTF-8) is not listed; an
      * allocation failure stops the determination. */
+    if (st == EMB_ENOMEM) c->st = st;
     return NULL;
   }
   emb_party_hit *best = NULL;
@@ -137,14 +150,30 @@ static double owned(walk *w, const char *name, size_t len,
 static double owned_by_file(walk *w, const char *name, size_t len) {
   const emb__own *e = emb__own_find(w->c->ownership, name, len);
   if (e == NULL) return 0;
-  return owned(w, name, len, e->owners, e->n_owners, "ownership file");
+  for (size_t i = 0; i < w->n_memo; i++)
+    if (w->memo_of[i] == e) return w->memo_share[i];
+  double share = owned(w, name, len, e->owners, e->n_owners, "ownership file");
+  if (w->n_memo < MAX_MEMO) {
+    w->memo_of[w->n_memo] = e;
+    w->memo_share[w->n_memo++] = share;
+  } else {
+    w->cut = 1;
+  }
+  return share;
 }
 
 /* The share of company `name` that caught owners hold, recording the
  * links of those owners (and of the chains that caught them). */
 static double owned(walk *w, const char *name, size_t len,
                     const emb__txn_owner *owners, size_t n, const char *src) {
-  if (w->depth > EMB_TXN_MAX_OWNER_DEPTH) return 0;
+  if (n == 0) return 0;
+  /* Owners at most EMB_TXN_MAX_OWNER_DEPTH levels above the party, and a
+   * bounded number of companies examined: beyond, say so rather than
+   * clear the party. */
+  if (w->depth >= EMB_TXN_MAX_OWNER_DEPTH || ++w->visits > MAX_VISITS) {
+    w->cut = 1;
+    return 0;
+  }
   char key[EMB_MAX_QUERY + 1];
   size_t kn = emb__own_key(name, len, key, sizeof(key));
   for (int i = 0; i < w->depth; i++)
@@ -171,15 +200,18 @@ static double owned(walk *w, const char *name, size_t len,
     } else if (w->n_hits < MAX_LINKS) {
       w->hits[w->n_hits++] = h;
     }
-    if (!caught || w->n_links >= MAX_LINKS) continue;
-    emb_owner_link *l = &w->links[w->n_links++];
-    l->owned = name;
-    l->owner = o->name;
-    l->share_pct = o->share_pct;
-    l->depth = w->depth;
-    l->caught = 1;
-    l->entity = h ? h->entity : NULL;
-    l->source = src;
+    if (!caught) continue;
+    /* Past MAX_LINKS the chain shown is cut short; the share counts. */
+    if (w->n_links < MAX_LINKS) {
+      emb_owner_link *l = &w->links[w->n_links++];
+      l->owned = name;
+      l->owner = o->name;
+      l->share_pct = o->share_pct;
+      l->depth = w->depth;
+      l->caught = 1;
+      l->entity = h ? h->entity : NULL;
+      l->source = src;
+    }
     if (w->x->aggregate)
       total += o->share_pct;
     else if (o->share_pct > total)
@@ -216,6 +248,27 @@ void emb__eval_ownership(emb__ectx *c, const emb__rule *r) {
             ? owned(w, tp->name, tp->name_len, tp->owners, tp->n_owners,
                     "transaction")
             : owned_by_file(w, tp->name, tp->name_len);
+    if (c->st == EMB_OK && share < x->threshold - 1e-9 && w->cut) {
+      /* Not caught by the owners examined, but some were not: no answer
+       * rather than a clean one. */
+      size_t one = p;
+      emb_reason *q =
+          emb__add_reason(c, r, EMB_CANNOT_DETERMINE, NULL, 0, NULL, 0);
+      size_t *pi = emb__arena_alloc(&c->d->arena, sizeof(*pi));
+      if (q && pi) {
+        *pi = one;
+        q->party_indexes = pi;
+        q->n_party_indexes = 1;
+        q->missing = "owners";
+        q->detail =
+            "the chain of owners is deeper than 8 levels or has more "
+            "companies than embargo examines for one party; the owners "
+            "beyond were not examined";
+        q->owned_pct = share;
+      } else if (pi == NULL) {
+        c->st = EMB_ENOMEM;
+      }
+    }
     if (c->st == EMB_OK && share >= x->threshold - 1e-9 && w->n_links) {
       size_t before = c->n_reasons;
       emb__add_item_reasons(c, r, x->outcome, &x->items, w->hits, w->n_hits);

@@ -102,7 +102,8 @@ void emb__eval_purchase_ban(emb__ectx *c, const emb__rule *r) {
   for (size_t i = 0; i < x->n_activities && !on; i++)
     on = strcmp(act, x->activities[i]) == 0;
   if (!on) return;
-  size_t parties[EMB_TXN_MAX_PARTIES + 1], n_parties = 0;
+  /* Buyers, then supplier parties not already among them. */
+  size_t parties[2 * EMB_TXN_MAX_PARTIES], n_parties = 0;
   for (size_t p = 0; p < c->n_parties; p++) {
     const emb__txn_party *tp = &c->t->parties[p];
     if (!(x->roles & (1u << tp->role)) || !has_flag(tp, x)) continue;
@@ -130,7 +131,10 @@ void emb__eval_purchase_ban(emb__ectx *c, const emb__rule *r) {
     const char *s = supplier_named(c, x, tp->name, tp->name_len);
     if (s) {
       if (named == NULL) named = s;
-      parties[n_parties++] = p;
+      int dup = 0;
+      for (size_t k = 0; k < n_buyers && !dup; k++) dup = parties[k] == p;
+      if (!dup && n_parties < sizeof(parties) / sizeof(parties[0]))
+        parties[n_parties++] = p;
     }
   }
   size_t items[EMB_TXN_MAX_ITEMS], n_items = 0, unk[EMB_TXN_MAX_ITEMS],
@@ -165,7 +169,7 @@ void emb__eval_purchase_ban(emb__ectx *c, const emb__rule *r) {
     q->n_party_indexes = n_parties;
     q->matched = named;
     q->note = x->note;
-    return;
+    if (n_parties > n_buyers) return; /* the seller decided every item */
   }
   if (!have_supplier && n_unk) {
     /* Nobody says who made the items: the ban may reach them. */

@@ -317,9 +317,10 @@ emb_status emb_ownership_load(const char *path, const emb_load_opts *opts,
   if (st == EMB_OK && c.errors == 0) st = index_companies(&c);
   if (st == EMB_OK && c.errors) {
     if (c.errors > MAX_ERRORS) {
+      int more = c.errors - MAX_ERRORS;
       c.line = 0;
       c.errors = 0;
-      err(&c, NULL, "%d more errors not shown", c.errors - MAX_ERRORS);
+      err(&c, NULL, "%d more errors not shown", more);
     }
     st = EMB_EPARSE;
   }

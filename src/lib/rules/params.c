@@ -314,7 +314,7 @@ emb_status emb__p_roles(emb__pctx *c, const char *field, json_t *v,
     if (r < 0)
       return emb__perr(c, f,
                        "not a role (purchaser, intermediate_consignee, "
-                       "ultimate_consignee, end_user)");
+                       "ultimate_consignee, end_user, supplier)");
     bits |= (uint8_t)(1u << r);
   }
   *out = bits;
