@@ -153,17 +153,16 @@ static char *transaction(const strs *names) {
   for (int i = 0; i < n_items; i++) {
     const char *e = rnd() % 2 ? "EAR99" : eccns[rnd() % N(eccns)];
     if (foreign)
-      k += (size_t)snprintf(buf + k, sizeof(buf) - k,
-                            "%s{\"eccn\":\"%s\",\"origin\":\"%s\","
-                            "\"us_content_pct\":%u,"
-                            "\"direct_product_of_us_technology\":%s,"
-                            "\"classification\":{\"NL\":\"%s\",\"EU\":"
-                            "\"none\",\"JP\":\"%s\",\"CN\":\"%s\"}}",
-                            i ? "," : "", e, from, rnd() % 40,
-                            rnd() % 3 ? "false" : "true",
-                            nl_codes[rnd() % N(nl_codes)],
-                            jp_codes[rnd() % N(jp_codes)],
-                            cn_codes[rnd() % N(cn_codes)]);
+      k += (size_t)snprintf(
+          buf + k, sizeof(buf) - k,
+          "%s{\"eccn\":\"%s\",\"origin\":\"%s\","
+          "\"us_content_pct\":%u,"
+          "\"direct_product_of_us_technology\":%s,"
+          "\"classification\":{\"NL\":\"%s\",\"EU\":"
+          "\"none\",\"JP\":\"%s\",\"CN\":\"%s\"}}",
+          i ? "," : "", e, from, rnd() % 40, rnd() % 3 ? "false" : "true",
+          nl_codes[rnd() % N(nl_codes)], jp_codes[rnd() % N(jp_codes)],
+          cn_codes[rnd() % N(cn_codes)]);
     else
       k += (size_t)snprintf(buf + k, sizeof(buf) - k,
                             "%s{\"eccn\":\"%s\",\"origin\":\"US\"}",

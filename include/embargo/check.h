@@ -244,7 +244,8 @@ EMB_API size_t emb_determination_regime_count(const emb_determination *d);
 EMB_API const emb_regime_result *emb_determination_regime(
     const emb_determination *d, size_t i);
 /* Every regime of the rule set, in the order of ref/regimes.json (then the
- * regimes it does not define), whether applied or not (emb_determination_regime() gives only the applied ones). */
+ * regimes it does not define), whether applied or not
+ * (emb_determination_regime() gives only the applied ones). */
 EMB_API size_t emb_determination_scope_count(const emb_determination *d);
 EMB_API const emb_regime_scope *emb_determination_scope(
     const emb_determination *d, size_t i);

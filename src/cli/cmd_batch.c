@@ -475,7 +475,8 @@ int cmd_batch(int argc, char **argv) {
     rc = CLI_OK;
     for (size_t i = 0; i < c->n_regimes && rc == CLI_OK; i++)
       if (emb_ruleset_regime_find(rs, c->regimes[i]) < 0) {
-        fprintf(stderr, "embargo batch: --regime: no rule pack of regime '%s'\n",
+        fprintf(stderr,
+                "embargo batch: --regime: no rule pack of regime '%s'\n",
                 c->regimes[i]);
         rc = CLI_USAGE;
       }

@@ -27,10 +27,11 @@ enum {
 #define MAX_REGIMES 32
 
 static const cli_opt opts[] = {
-    {"as-of", 1, O_AS_OF},   {"audit", 1, O_AUDIT},     {"data", 1, O_DATA},
-    {"format", 1, O_FORMAT}, {"help", 0, O_HELP},       {"jsonl", 0, O_JSONL},
+    {"as-of", 1, O_AS_OF},         {"audit", 1, O_AUDIT},
+    {"data", 1, O_DATA},           {"format", 1, O_FORMAT},
+    {"help", 0, O_HELP},           {"jsonl", 0, O_JSONL},
     {"ownership", 1, O_OWNERSHIP}, {"regime", 1, O_REGIME},
-    {"rules", 1, O_RULES},   {"verbose", 0, O_VERBOSE},
+    {"rules", 1, O_RULES},         {"verbose", 0, O_VERBOSE},
 };
 
 static void help(void) {

@@ -170,9 +170,9 @@ void srv_h_check(srv_call *c) {
     if (c->s->audit) {
       char *res = compact_result(d);
       /* The date asked for is part of the request as recorded. */
-      json_t *rec =
-          as_of || rg || c->s->ownership ? json_pack("{s:O}", "transaction", req)
-                      : json_incref(req);
+      json_t *rec = as_of || rg || c->s->ownership
+                        ? json_pack("{s:O}", "transaction", req)
+                        : json_incref(req);
       if (as_of && rec) json_object_set_new(rec, "as_of", json_string(as_of));
       if (rg && rec) json_object_set_new(rec, "regime", json_string(rg));
       if (c->s->ownership && rec)

@@ -40,8 +40,8 @@ static const cli_opt opts[] = {
     {"help", 0, O_HELP},         {"insecure-no-auth", 0, O_INSECURE},
     {"keys", 1, O_KEYS},         {"listen", 1, O_LISTEN},
     {"max-body", 1, O_MAX_BODY}, {"ownership", 1, O_OWNERSHIP},
-    {"rules", 1, O_RULES},
-    {"threads", 1, O_THREADS},   {"web", 1, O_WEB},
+    {"rules", 1, O_RULES},       {"threads", 1, O_THREADS},
+    {"web", 1, O_WEB},
 };
 
 static void help(void) {
@@ -207,7 +207,8 @@ int cmd_serve(int argc, char **argv) {
             "callers on loopback are admins\n");
   }
   if (a.values[O_OWNERSHIP]) {
-    emb_status st = emb_ownership_load(a.values[O_OWNERSHIP], NULL, &s.ownership);
+    emb_status st =
+        emb_ownership_load(a.values[O_OWNERSHIP], NULL, &s.ownership);
     if (st != EMB_OK) {
       fprintf(stderr,
               "embargo serve: error: the ownership file %s: %s (embargo check "

@@ -139,10 +139,10 @@ struct srv {
   const char *audit_path;
   size_t max_body;
   unsigned threads;
-  srv_keys *keys;     /* NULL with --insecure-no-auth */
-  emb_audit *audit;   /* NULL without --audit */
+  srv_keys *keys;           /* NULL with --insecure-no-auth */
+  emb_audit *audit;         /* NULL without --audit */
   emb_ownership *ownership; /* --ownership, or NULL; read-only */
-  atomic_int closing; /* set on SIGTERM: new requests get 503 */
+  atomic_int closing;       /* set on SIGTERM: new requests get 503 */
   atomic_long inflight;
 
   /* The current snapshot, swapped under snap_lock. */

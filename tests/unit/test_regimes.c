@@ -86,8 +86,9 @@ typedef struct rcase {
   const char *reasons;
 } rcase;
 
-#define NL_ITEM(code) \
-  "\"items\":[{\"description\":\"scanner\",\"classification\":{\"NL\":\"" code "\"}}]"
+#define NL_ITEM(code)                                                          \
+  "\"items\":[{\"description\":\"scanner\",\"classification\":{\"NL\":\"" code \
+  "\"}}]"
 #define NL_CN(date, rest) \
   "{\"date\":\"" date "\",\"from\":\"NL\",\"to\":\"CN\"," rest "}"
 #define ALPHA "Alphanumeric Quasar Listed Corporation"
@@ -117,8 +118,8 @@ static const rcase cases[] = {
     {"nl-none", NL_CN("2024-01-10", NL_ITEM("none")), "T-NL",
      EMB_NO_LICENSE_REQUIRED, "T-US=0 T-NL=1 T-CN=0", "T-NL[]"},
     {"nl-missing",
-     NL_CN("2024-01-10", "\"items\":[{\"description\":\"scanner\"}]"),
-     "T-NL", EMB_CANNOT_DETERMINE, "T-US=0 T-NL=1 T-CN=0",
+     NL_CN("2024-01-10", "\"items\":[{\"description\":\"scanner\"}]"), "T-NL",
+     EMB_CANNOT_DETERMINE, "T-US=0 T-NL=1 T-CN=0",
      "T-NL[t-nl-list:cannot_determine:classification.NL]"},
     {"nl-excepted-destination",
      "{\"date\":\"2024-01-10\",\"from\":\"NL\",\"to\":\"DE\"," NL_ITEM(
@@ -311,9 +312,8 @@ static void run_case(const rcase *c, const emb_ownership *own,
          tok = strtok_r(NULL, ",", &s))
       names[n++] = tok;
   }
-  emb_check_opts o = {.regimes = n ? names : NULL,
-                      .n_regimes = n,
-                      .ownership = own};
+  emb_check_opts o = {
+      .regimes = n ? names : NULL, .n_regimes = n, .ownership = own};
   st = emb_check_ex(F.rs, F.ix, t, &o, out);
   emb_txn_free(t);
   if (st != EMB_OK) fail_msg("%s: check: %s", c->name, emb_strerror(st));
@@ -442,7 +442,10 @@ static void test_ownership_file(void **state) {
                    "\"items\":[{\"eccn\":\"EAR99\",\"origin\":\"US\"}],"
                    "\"parties\":[{\"role\":\"end_user\",\"name\":"
                    "\"subsidiary one\"}]}",
-                   "T-US", EMB_LICENSE_REQUIRED, NULL, NULL};
+                   "T-US",
+                   EMB_LICENSE_REQUIRED,
+                   NULL,
+                   NULL};
   emb_determination *d = NULL;
   run_case(&c, own, &d);
   const emb_reason *r = find_reason(d, "t-own");
@@ -454,9 +457,9 @@ static void test_ownership_file(void **state) {
    * and the answer says so instead of clearing the party. */
   {
     char deep[4096];
-    size_t k = (size_t)snprintf(
-        deep, sizeof(deep),
-        "{\"format\":\"embargo-ownership\",\"version\":1}\n");
+    size_t k =
+        (size_t)snprintf(deep, sizeof(deep),
+                         "{\"format\":\"embargo-ownership\",\"version\":1}\n");
     for (int i = 0; i < 10; i++) {
       char owner[80];
       if (i == 9)
@@ -476,7 +479,10 @@ static void test_ownership_file(void **state) {
                       "\"CN\",\"items\":[{\"eccn\":\"EAR99\",\"origin\":"
                       "\"US\"}],\"parties\":[{\"role\":\"end_user\","
                       "\"name\":\"Level 0\"}]}",
-                      "T-US", EMB_CANNOT_DETERMINE, NULL, NULL};
+                      "T-US",
+                      EMB_CANNOT_DETERMINE,
+                      NULL,
+                      NULL};
     run_case(&dc, o2, &d);
     assert_int_equal(emb_determination_outcome(d), EMB_CANNOT_DETERMINE);
     const emb_reason *q = find_reason(d, "t-own");
@@ -618,7 +624,8 @@ static void test_load_errors(void **state) {
     emb_ruleset *rs = NULL;
     emb_status st = emb_ruleset_load(dir, &o, &rs);
     int found = 0;
-    for (size_t k = 0; k < D.n; k++) found |= strstr(D.d[k].msg, bad[i].needle) != NULL;
+    for (size_t k = 0; k < D.n; k++)
+      found |= strstr(D.d[k].msg, bad[i].needle) != NULL;
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0) fail_msg("cannot remove %s", dir);
     if (st == EMB_OK || rs != NULL || !found)
@@ -649,9 +656,9 @@ static void test_regime_names(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_cases),       cmocka_unit_test(test_chain),
-      cmocka_unit_test(test_ownership_file),
-      cmocka_unit_test(test_load_errors), cmocka_unit_test(test_regime_names),
+      cmocka_unit_test(test_cases),          cmocka_unit_test(test_chain),
+      cmocka_unit_test(test_ownership_file), cmocka_unit_test(test_load_errors),
+      cmocka_unit_test(test_regime_names),
   };
   int rc = cmocka_run_group_tests(tests, setup, teardown);
   emb_cleanup();

@@ -146,8 +146,8 @@ static const bad_txn bad[] = {
      "items[0].classification: not an object"},
     {TXN("\"items\":[{\"classification\":{\"nl\":\"3B001\"}}]"), EMB_ETXN,
      "items[0].classification: \"nl\" is not a scheme"},
-    {TXN("\"items\":[{\"classification\":{\"NL\":\"3B 001\"}}]"),
-     EMB_ETXN, "items[0].classification.NL: not a control-list code"},
+    {TXN("\"items\":[{\"classification\":{\"NL\":\"3B 001\"}}]"), EMB_ETXN,
+     "items[0].classification.NL: not a control-list code"},
     {TXN("\"items\":[{\"manufacturer\":7}]"), EMB_ETXN,
      "items[0].manufacturer: not a string"},
     {TXN(ITEMS ",\"parties\":[{\"role\":\"supplier\",\"name\":\"X\","

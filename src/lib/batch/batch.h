@@ -32,27 +32,27 @@ typedef enum emb__batch_out {
 
 /* Everything a run needs. Pointers are borrowed for the run. */
 typedef struct emb__batch_cfg {
-  const emb_index *ix;     /* the lists to screen against */
-  const emb_ruleset *rs;   /* with check: the rule set */
-  int check;               /* each JSONL row is a transaction */
-  emb_screen_opts so;      /* screening options (country is set per row) */
-  double threshold;        /* of a match, as in so */
-  const char *as_of;       /* with check: the determination date, or NULL */
+  const emb_index *ix;        /* the lists to screen against */
+  const emb_ruleset *rs;      /* with check: the rule set */
+  int check;                  /* each JSONL row is a transaction */
+  emb_screen_opts so;         /* screening options (country is set per row) */
+  double threshold;           /* of a match, as in so */
+  const char *as_of;          /* with check: the determination date, or NULL */
   const char *const *regimes; /* with check: only these regimes, or NULL */
   size_t n_regimes;
   const emb_ownership *ownership; /* with check: known owners, or NULL */
-  emb__rows_opts rows;     /* input format and columns */
-  const char *input;       /* a path, or "-" for stdin */
-  const char *output;      /* a path, or "-" for stdout */
-  const char *errors;      /* NULL: OUTPUT.errors.jsonl, or stderr */
-  emb__batch_out format;   /* of the output */
-  size_t threads;          /* workers; 0: the number of online CPUs */
-  int resume;              /* continue from OUTPUT.checkpoint */
-  int progress;            /* 1 draw a progress bar on stderr, 0 not */
-  size_t cache_entries;    /* per worker; 0: 65536; 1: no cache */
-  const char *options_key; /* the options that shape the output, as text:
-                              hashed into the checkpoint */
-  double checkpoint_every; /* seconds between checkpoints; 0: 0.5 */
+  emb__rows_opts rows;            /* input format and columns */
+  const char *input;              /* a path, or "-" for stdin */
+  const char *output;             /* a path, or "-" for stdout */
+  const char *errors;             /* NULL: OUTPUT.errors.jsonl, or stderr */
+  emb__batch_out format;          /* of the output */
+  size_t threads;                 /* workers; 0: the number of online CPUs */
+  int resume;                     /* continue from OUTPUT.checkpoint */
+  int progress;                   /* 1 draw a progress bar on stderr, 0 not */
+  size_t cache_entries;           /* per worker; 0: 65536; 1: no cache */
+  const char *options_key;        /* the options that shape the output, as text:
+                                     hashed into the checkpoint */
+  double checkpoint_every;        /* seconds between checkpoints; 0: 0.5 */
   /* Or NULL. When a signal handler sets *interrupted, the run stops after
    * the chunk being written, writes a checkpoint and returns EMB_EINTR. */
   const volatile sig_atomic_t *interrupted;

@@ -40,8 +40,8 @@ static emb_status parse_common(emb__pctx *c, json_t *p, p_codes *x,
                                int revocation) {
   json_t *v = json_object_get(p, "scheme");
   if (v == NULL) return emb__perr(c, "scheme", "missing (e.g. \"NL\")");
-  if (!json_is_string(v) || !emb__is_code(json_string_value(v),
-                                       json_string_length(v)))
+  if (!json_is_string(v) ||
+      !emb__is_code(json_string_value(v), json_string_length(v)))
     return emb__perr(c, "scheme",
                      "not a scheme (upper-case letters, digits or '-', e.g. "
                      "\"NL\", \"JP\", \"EU\")");
@@ -72,8 +72,8 @@ static emb_status parse_common(emb__pctx *c, json_t *p, p_codes *x,
 
 emb_status emb__parse_control_list(emb__pctx *c, json_t *p, void **out) {
   static const char *const keys[] = {
-      "scheme", "codes",         "destinations", "from", "activities",
-      "note",   "determination", NULL};
+      "scheme",     "codes", "destinations",  "from",
+      "activities", "note",  "determination", NULL};
   emb_status st = emb__p_keys(c, "", p, keys);
   if (st != EMB_OK) return st;
   p_codes *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
@@ -85,9 +85,9 @@ emb_status emb__parse_control_list(emb__pctx *c, json_t *p, void **out) {
 }
 
 emb_status emb__parse_licence_revocation(emb__pctx *c, json_t *p, void **out) {
-  static const char *const keys[] = {
-      "scheme", "codes",          "destinations",  "from",
-      "note",   "granted_before", "determination", NULL};
+  static const char *const keys[] = {"scheme",        "codes", "destinations",
+                                     "from",          "note",  "granted_before",
+                                     "determination", NULL};
   emb_status st = emb__p_keys(c, "", p, keys);
   if (st != EMB_OK) return st;
   p_codes *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));

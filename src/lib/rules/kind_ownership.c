@@ -188,10 +188,9 @@ static double owned(walk *w, const char *name, size_t len,
     const emb_party_hit *h = listed(w, o->name, o->name_len);
     int caught = h != NULL;
     if (!caught) {
-      double sub = o->n_owners
-                       ? owned(w, o->name, o->name_len, o->owners,
-                               o->n_owners, src)
-                       : owned_by_file(w, o->name, o->name_len);
+      double sub = o->n_owners ? owned(w, o->name, o->name_len, o->owners,
+                                       o->n_owners, src)
+                               : owned_by_file(w, o->name, o->name_len);
       caught = sub >= w->x->threshold - 1e-9;
       if (!caught) {
         w->n_links = mark; /* the chain below did not catch it */
@@ -243,11 +242,9 @@ void emb__eval_ownership(emb__ectx *c, const emb__rule *r) {
     w->c = c;
     w->x = x;
     w->party = p;
-    double share =
-        tp->n_owners
-            ? owned(w, tp->name, tp->name_len, tp->owners, tp->n_owners,
-                    "transaction")
-            : owned_by_file(w, tp->name, tp->name_len);
+    double share = tp->n_owners ? owned(w, tp->name, tp->name_len, tp->owners,
+                                        tp->n_owners, "transaction")
+                                : owned_by_file(w, tp->name, tp->name_len);
     if (c->st == EMB_OK && share < x->threshold - 1e-9 && w->cut) {
       /* Not caught by the owners examined, but some were not: no answer
        * rather than a clean one. */
@@ -285,10 +282,10 @@ void emb__eval_ownership(emb__ectx *c, const emb__rule *r) {
           emb_owner_link *l = &chain[i];
           /* Names point into the transaction or the ownership file:
            * copy them, the determination outlives the transaction. */
-          l->owned = emb__arena_strndup(&c->d->arena, l->owned,
-                                        strlen(l->owned));
-          l->owner = emb__arena_strndup(&c->d->arena, l->owner,
-                                        strlen(l->owner));
+          l->owned =
+              emb__arena_strndup(&c->d->arena, l->owned, strlen(l->owned));
+          l->owner =
+              emb__arena_strndup(&c->d->arena, l->owner, strlen(l->owner));
           if (l->owned == NULL || l->owner == NULL) c->st = EMB_ENOMEM;
         }
         *pi = p;

@@ -24,19 +24,21 @@ typedef struct p_purchase {
 } p_purchase;
 
 emb_status emb__parse_purchase_ban(emb__pctx *c, json_t *p, void **out) {
-  static const char *const keys[] = {
-      "buyer_flags", "buyer_countries", "buyer_roles",   "suppliers",
-      "activities",  "note",            "determination", NULL};
+  static const char *const keys[] = {"buyer_flags",   "buyer_countries",
+                                     "buyer_roles",   "suppliers",
+                                     "activities",    "note",
+                                     "determination", NULL};
   emb_status st = emb__p_keys(c, "", p, keys);
   if (st != EMB_OK) return st;
   p_purchase *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
   if (x == NULL) return EMB_ENOMEM;
   memset(x, 0, sizeof(*x));
   json_t *v = json_object_get(p, "buyer_flags");
-  if (v == NULL) return emb__perr(c, "buyer_flags", "missing (e.g. [\"ciio\"])");
+  if (v == NULL)
+    return emb__perr(c, "buyer_flags", "missing (e.g. [\"ciio\"])");
   if ((st = emb__p_strings(c, "buyer_flags", v, 64, emb__is_ident,
-                           "a flag word [a-z0-9_]+", &x->flags,
-                           &x->n_flags)) != EMB_OK)
+                           "a flag word [a-z0-9_]+", &x->flags, &x->n_flags)) !=
+      EMB_OK)
     return st;
   if (x->n_flags == 0) return emb__perr(c, "buyer_flags", "empty");
   if ((v = json_object_get(p, "buyer_countries"))) {
@@ -145,7 +147,8 @@ void emb__eval_purchase_ban(emb__ectx *c, const emb__rule *r) {
       unk[n_unk++] = i;
       continue;
     }
-    const char *s = supplier_named(c, x, ti->manufacturer, ti->manufacturer_len);
+    const char *s =
+        supplier_named(c, x, ti->manufacturer, ti->manufacturer_len);
     if (s) {
       if (named == NULL) named = s;
       items[n_items++] = i;

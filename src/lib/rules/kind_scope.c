@@ -214,8 +214,8 @@ void emb__eval_embargo(emb__ectx *c, const emb__rule *r) {
 
 emb_status emb__parse_end_use(emb__pctx *c, json_t *p, void **out) {
   static const char *const keys[] = {
-      "end_uses",     "end_user_lists", "items", "destinations",
-      "determination", "from",          NULL};
+      "end_uses",      "end_user_lists", "items", "destinations",
+      "determination", "from",           NULL};
   emb_status st = emb__p_keys(c, "", p, keys);
   if (st != EMB_OK) return st;
   p_end_use *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));

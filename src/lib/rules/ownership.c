@@ -140,8 +140,8 @@ static emb_status grow(emb_ownership *o) {
 }
 
 static emb_status company(octx *c, json_t *j) {
-  static const char *const keys[] = {"entity", "country", "owners",
-                                     "citation", "as_of", "remarks", NULL};
+  static const char *const keys[] = {"entity", "country", "owners", "citation",
+                                     "as_of",  "remarks", NULL};
   const char *k;
   json_t *v;
   json_object_foreach(j, k, v) {
@@ -220,8 +220,8 @@ static emb_status company(octx *c, json_t *j) {
     if ((v = json_object_get(w, "country"))) {
       snprintf(f, sizeof(f), "owners[%zu].country", i);
       if (!json_is_string(v) ||
-          (x->country = emb__cc(json_string_value(v),
-                                json_string_length(v))) < 0)
+          (x->country = emb__cc(json_string_value(v), json_string_length(v))) <
+              0)
         return err(c, f, "not an ISO 3166-1 alpha-2 code");
     }
   }
@@ -268,9 +268,9 @@ emb_status emb_ownership_load(const char *path, const emb_load_opts *opts,
   char *text = NULL, hex[65];
   size_t len = 0;
   o->path = emb__arena_strndup(&o->arena, path, strlen(path));
-  emb_status st = o->path ? emb__read_file(path, EMB_OWNERSHIP_MAX_FILE, &text,
-                                           &len, hex)
-                          : EMB_ENOMEM;
+  emb_status st =
+      o->path ? emb__read_file(path, EMB_OWNERSHIP_MAX_FILE, &text, &len, hex)
+              : EMB_ENOMEM;
   if (st != EMB_OK && st != EMB_ENOMEM && opts && opts->diag)
     opts->diag(opts->userdata, "error", path, 0, emb_strerror(st));
   if (st == EMB_OK &&
@@ -302,8 +302,10 @@ emb_status emb_ownership_load(const char *path, const emb_load_opts *opts,
     }
     json_decref(j);
     if (!have_header && lst != EMB_OK) {
-      if (lst != EMB_ENOMEM) st = EMB_EPARSE;
-      else st = lst;
+      if (lst != EMB_ENOMEM)
+        st = EMB_EPARSE;
+      else
+        st = lst;
       break;
     }
     have_header = 1;

@@ -20,8 +20,8 @@
 static emb_status cond(emb__pctx *c, const char *field, json_t *o,
                        emb__cond *out) {
   static const char *const keys[] = {
-      "always", "from", "to", "origin", "party_countries", "activities",
-      "why",    NULL};
+      "always",          "from",       "to",  "origin",
+      "party_countries", "activities", "why", NULL};
   memset(out, 0, sizeof(*out));
   if (!json_is_object(o)) return emb__perr(c, field, "not an object");
   emb_status st = emb__p_keys(c, field, o, keys);
@@ -67,9 +67,9 @@ static emb_status cond(emb__pctx *c, const char *field, json_t *o,
 
 static emb_status definition(emb__pctx *c, size_t i, json_t *o,
                              emb__regime *out) {
-  static const char *const keys[] = {
-      "regime",     "title",     "jurisdiction", "citation", "remarks",
-      "applies_when", "otherwise", NULL};
+  static const char *const keys[] = {"regime",    "title",   "jurisdiction",
+                                     "citation",  "remarks", "applies_when",
+                                     "otherwise", NULL};
   char field[64], f[96];
   emb__fmt(field, sizeof(field), "regimes[%zu]", i);
   if (!json_is_object(o)) return emb__perr(c, field, "not an object");
@@ -142,8 +142,8 @@ emb_status emb__regimes_load(emb_ruleset *rs, const char *dir,
     free(text);
     return EMB_EPARSE;
   }
-  static const char *const keys[] = {"format", "version", "as_of", "remarks",
-                                     "regimes", NULL};
+  static const char *const keys[] = {"format",  "version", "as_of",
+                                     "remarks", "regimes", NULL};
   c.line = 1;
   if (!json_is_object(root)) {
     emb__pdiag(&c, 1, "not a JSON object");
@@ -164,9 +164,8 @@ emb_status emb__regimes_load(emb_ruleset *rs, const char *dir,
   if (v) {
     emb__day d;
     st = emb__p_date(&c, "as_of", v, &d);
-    if (st == EMB_OK &&
-        (info->as_of = emb__arena_strndup(&rs->arena, json_string_value(v),
-                                          10)) == NULL)
+    if (st == EMB_OK && (info->as_of = emb__arena_strndup(
+                             &rs->arena, json_string_value(v), 10)) == NULL)
       st = EMB_ENOMEM;
   }
   json_t *defs = st == EMB_OK ? json_object_get(root, "regimes") : NULL;
@@ -224,8 +223,7 @@ static int cond_holds(const emb_ruleset *rs, const emb__cond *k,
   if (k->always) return 1;
   if ((k->has & EMB__COND_FROM) && !emb__dest_match(ref, &k->from, t->from))
     return 0;
-  if ((k->has & EMB__COND_TO) && !emb__dest_match(ref, &k->to, t->to))
-    return 0;
+  if ((k->has & EMB__COND_TO) && !emb__dest_match(ref, &k->to, t->to)) return 0;
   if (k->has & EMB__COND_ORIGIN) {
     int any = 0;
     for (size_t i = 0; i < t->n_items && !any; i++)

@@ -312,8 +312,7 @@ emb_status emb__p_eccn(emb__pctx *c, const char *field, json_t *v,
 /* The params every kind may share: "determination" (required), "note"
  * (optional, 2,000 bytes), "activities" (words; required or not), "lists"
  * (list codes, required, not empty). */
-emb_status emb__p_determination(emb__pctx *c, json_t *params,
-                                emb_outcome *out);
+emb_status emb__p_determination(emb__pctx *c, json_t *params, emb_outcome *out);
 emb_status emb__p_note(emb__pctx *c, json_t *params, const char **out);
 emb_status emb__p_activities(emb__pctx *c, json_t *params, int required,
                              const char ***out, size_t *n);
@@ -459,7 +458,7 @@ typedef struct emb__ectx {
   size_t regime; /* the rule set's index of the current regime */
   const emb_ownership *ownership; /* or NULL */
   emb_check_cache *cache;         /* or NULL */
-  emb_reason *reasons; /* of the current regime */
+  emb_reason *reasons;            /* of the current regime */
   size_t n_reasons;
   emb_status st; /* first allocation failure */
 } emb__ectx;
@@ -557,7 +556,7 @@ typedef struct emb__txn_party {
   int role;
   const char *name;
   size_t name_len;
-  int country; /* or -1 */
+  int country;        /* or -1 */
   const char **flags; /* words, e.g. "ciio" */
   size_t n_flags;
   emb__txn_owner *owners;

@@ -221,8 +221,8 @@ static emb_status owners(pctx *c, const char *where, json_t *v, int depth,
                 EMB_TXN_MAX_OWNERS);
   *total += n;
   if (*total > EMB_TXN_MAX_OWNERS_TOTAL)
-    return fail(c, EMB_ETOOBIG, "%s: more than %d owners in the transaction",
-                f, EMB_TXN_MAX_OWNERS_TOTAL);
+    return fail(c, EMB_ETOOBIG, "%s: more than %d owners in the transaction", f,
+                EMB_TXN_MAX_OWNERS_TOTAL);
   emb__txn_owner *os = emb__arena_alloc(&c->t->arena, (n + 1) * sizeof(*os));
   if (os == NULL) return EMB_ENOMEM;
   double sum = 0;
@@ -239,8 +239,7 @@ static emb_status owners(pctx *c, const char *where, json_t *v, int depth,
     json_t *x = json_object_get(o, "name");
     emb__fmt(g, sizeof(g), "%s.name", at);
     if (x == NULL) return fail(c, EMB_ETXN, "%s: missing", g);
-    if ((st = string(c, g, x, EMB_MAX_QUERY, &w->name, &w->name_len)) !=
-        EMB_OK)
+    if ((st = string(c, g, x, EMB_MAX_QUERY, &w->name, &w->name_len)) != EMB_OK)
       return st;
     size_t k = 0;
     while (k < w->name_len && (w->name[k] == ' ' || w->name[k] == '\t')) k++;
@@ -339,8 +338,8 @@ static emb_status party(pctx *c, size_t i, json_t *o, emb__txn_party *p,
   }
   v = json_object_get(o, "owners");
   if (v && !json_is_null(v) &&
-      (st = owners(c, where, v, 1, n_owners_total, &p->owners,
-                   &p->n_owners)) != EMB_OK)
+      (st = owners(c, where, v, 1, n_owners_total, &p->owners, &p->n_owners)) !=
+          EMB_OK)
     return st;
   return EMB_OK;
 }
@@ -381,9 +380,9 @@ static emb_status licences(pctx *c, json_t *v) {
     x = json_object_get(o, "granted");
     emb__fmt(f, sizeof(f), "%s.granted", at);
     if (x && !json_is_null(x) &&
-        (!json_is_string(x) || !emb__day_parse(json_string_value(x),
-                                               json_string_length(x),
-                                               &l->granted)))
+        (!json_is_string(x) ||
+         !emb__day_parse(json_string_value(x), json_string_length(x),
+                         &l->granted)))
       return fail(c, EMB_ETXN, "%s: not a calendar date YYYY-MM-DD", f);
   }
   t->n_licences = n;
@@ -391,9 +390,9 @@ static emb_status licences(pctx *c, json_t *v) {
 }
 
 static emb_status transaction(pctx *c, json_t *o) {
-  static const char *const allowed[] = {
-      "date",  "from",     "to",       "activity", "items",
-      "parties", "end_uses", "licences", NULL};
+  static const char *const allowed[] = {"date",     "from",     "to",
+                                        "activity", "items",    "parties",
+                                        "end_uses", "licences", NULL};
   emb_txn *t = c->t;
   if (!json_is_object(o))
     return fail(c, EMB_ETXN, "the transaction is not a JSON object");
@@ -450,8 +449,8 @@ static emb_status transaction(pctx *c, json_t *o) {
     if (t->parties == NULL) return EMB_ENOMEM;
     size_t n_owners = 0;
     for (size_t i = 0; i < t->n_parties; i++)
-      if ((st = party(c, i, json_array_get(v, i), &t->parties[i],
-                      &n_owners)) != EMB_OK)
+      if ((st = party(c, i, json_array_get(v, i), &t->parties[i], &n_owners)) !=
+          EMB_OK)
         return st;
   }
   v = json_object_get(o, "end_uses");
