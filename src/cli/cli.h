@@ -59,6 +59,19 @@ int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
 /* Reads all of f, at most max bytes, into a malloc'd buffer (caller
  * frees); NULL when it is longer, on a read error or out of memory. */
 char *cli_read_all(FILE *f, size_t max, size_t *len);
+/* Splits a comma-separated list s (e.g. "US-EAR, NL") into at most max
+ * names, skipping spaces and empty names. *buf receives the copy the names
+ * point into (caller frees, also on failure). Returns the number of names,
+ * or -1 when there are more than max, or on out of memory. */
+int cli_split_names(const char *s, char **buf, const char **out, size_t max);
+/* Every name is a regime of rs; else prints "embargo CMD: --regime: ..."
+ * with the regimes rs has and returns CLI_USAGE. */
+int cli_check_regimes(const char *cmd, const emb_ruleset *rs,
+                      const char *const *names, size_t n);
+/* An emb_diag_fn that prints "embargo: SEVERITY: FILE[:LINE]: MESSAGE" on
+ * stderr (userdata unused). */
+void cli_print_diag(void *ud, const char *sev, const char *file, long line,
+                    const char *msg);
 /* Checks a YYYY-MM-DD calendar date (years 1900-2999, as the rules
  * engine accepts). */
 int cli_valid_date(const char *s);

@@ -249,17 +249,10 @@ static int configure(const cli_args *a, batch_cli *b) {
   if (!c->check && (a->values[O_REGIME] || a->values[O_OWNERSHIP]))
     return usage("--regime and --ownership go with --check");
   if (a->values[O_REGIME]) {
-    b->regimes_buf = strdup(a->values[O_REGIME]);
-    if (b->regimes_buf == NULL) return CLI_DATA;
-    char *save = NULL;
-    for (char *t = strtok_r(b->regimes_buf, ", ", &save); t;
-         t = strtok_r(NULL, ", ", &save)) {
-      while (*t == ' ') t++;
-      if (*t == '\0') continue;
-      if (c->n_regimes == 32) return usage("at most 32 regimes");
-      b->regimes[c->n_regimes++] = t;
-    }
-    if (c->n_regimes == 0) return usage("--regime needs regime names");
+    int n =
+        cli_split_names(a->values[O_REGIME], &b->regimes_buf, b->regimes, 32);
+    if (n <= 0) return usage("--regime needs 1 to 32 regime names");
+    c->n_regimes = (size_t)n;
     c->regimes = b->regimes;
   }
   c->rows.name_column = a->values[O_NAME_COLUMN];
@@ -428,15 +421,6 @@ static void on_signal(int sig) {
   interrupted = 1;
 }
 
-static void on_rules_diag(void *ud, const char *sev, const char *file,
-                          long line, const char *msg) {
-  (void)ud;
-  if (line > 0)
-    fprintf(stderr, "embargo: %s: %s:%ld: %s\n", sev, file, line, msg);
-  else
-    fprintf(stderr, "embargo: %s: %s: %s\n", sev, file, msg);
-}
-
 int cmd_batch(int argc, char **argv) {
   cli_args a;
   int rc =
@@ -464,7 +448,7 @@ int cmd_batch(int argc, char **argv) {
   if (c->check) {
     const char *dir =
         a.values[O_RULES] ? a.values[O_RULES] : emb_default_rules_dir();
-    emb_load_opts lo = {.diag = on_rules_diag};
+    emb_load_opts lo = {.diag = cli_print_diag};
     if (emb_ruleset_load(dir, &lo, &rs) != EMB_OK) {
       fprintf(stderr, "embargo batch: could not load the rules from %s\n", dir);
       free(b.lists_buf);
@@ -472,14 +456,7 @@ int cmd_batch(int argc, char **argv) {
       return CLI_DATA;
     }
     c->rs = rs;
-    rc = CLI_OK;
-    for (size_t i = 0; i < c->n_regimes && rc == CLI_OK; i++)
-      if (emb_ruleset_regime_find(rs, c->regimes[i]) < 0) {
-        fprintf(stderr,
-                "embargo batch: --regime: no rule pack of regime '%s'\n",
-                c->regimes[i]);
-        rc = CLI_USAGE;
-      }
+    rc = cli_check_regimes("batch", rs, c->regimes, c->n_regimes);
     if (rc == CLI_OK && a.values[O_OWNERSHIP]) {
       if (emb_ownership_load(a.values[O_OWNERSHIP], &lo, &b.ownership) !=
           EMB_OK) {

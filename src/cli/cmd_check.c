@@ -139,10 +139,7 @@ static void on_rules_diag(void *ud, const char *sev, const char *file,
                           long line, const char *msg) {
   check_cfg *c = ud;
   c->rule_errors++;
-  if (line > 0)
-    fprintf(stderr, "embargo: %s: %s:%ld: %s\n", sev, file, line, msg);
-  else
-    fprintf(stderr, "embargo: %s: %s: %s\n", sev, file, msg);
+  cli_print_diag(NULL, sev, file, line, msg);
 }
 
 static int exit_code(emb_outcome o) {
@@ -496,51 +493,18 @@ static int configure(const cli_args *a, check_cfg *c) {
   }
   c->verbose = a->values[O_VERBOSE] != NULL;
   if (a->values[O_REGIME]) {
-    c->regime_buf = strdup(a->values[O_REGIME]);
-    if (c->regime_buf == NULL) return CLI_DATA;
-    for (char *save = NULL, *tok = strtok_r(c->regime_buf, ", ", &save); tok;
-         tok = strtok_r(NULL, ", ", &save)) {
-      while (*tok == ' ') tok++;
-      if (*tok == '\0') continue;
-      if (c->n_regimes == MAX_REGIMES) {
-        fprintf(stderr, "embargo check: --regime names more than %d\n",
-                MAX_REGIMES);
-        return CLI_USAGE;
-      }
-      c->regimes[c->n_regimes++] = tok;
-    }
-    if (c->n_regimes == 0) {
+    int n = cli_split_names(a->values[O_REGIME], &c->regime_buf, c->regimes,
+                            MAX_REGIMES);
+    if (n <= 0) {
       fprintf(stderr,
-              "embargo check: --regime needs regime names, e.g. "
-              "US-EAR,NL\n");
+              "embargo check: --regime needs 1 to %d regime names, e.g. "
+              "US-EAR,NL\n",
+              MAX_REGIMES);
       return CLI_USAGE;
     }
+    c->n_regimes = (size_t)n;
   }
   return CLI_OK;
-}
-
-/* Every name after --regime is a regime of the rule set. */
-static int check_regimes(const emb_ruleset *rs, const check_cfg *c) {
-  for (size_t i = 0; i < c->n_regimes; i++) {
-    if (emb_ruleset_regime_find(rs, c->regimes[i]) >= 0) continue;
-    fprintf(stderr, "embargo check: --regime: no rule pack of regime '%s'; ",
-            c->regimes[i]);
-    fprintf(stderr, "the rules have:");
-    for (size_t g = 0; g < emb_ruleset_regime_count(rs); g++)
-      fprintf(stderr, "%s %s", g ? "," : "", emb_ruleset_regime_name(rs, g));
-    fprintf(stderr, "\n");
-    return CLI_USAGE;
-  }
-  return CLI_OK;
-}
-
-static void on_ownership_diag(void *ud, const char *sev, const char *file,
-                              long line, const char *msg) {
-  (void)ud;
-  if (line > 0)
-    fprintf(stderr, "embargo: %s: %s:%ld: %s\n", sev, file, line, msg);
-  else
-    fprintf(stderr, "embargo: %s: %s: %s\n", sev, file, msg);
 }
 
 int cmd_check(int argc, char **argv) {
@@ -581,9 +545,9 @@ int cmd_check(int argc, char **argv) {
     free(cfg.regime_buf);
     return CLI_DATA;
   }
-  rc = check_regimes(rs, &cfg);
+  rc = cli_check_regimes("check", rs, cfg.regimes, cfg.n_regimes);
   if (rc == CLI_OK && a.values[O_OWNERSHIP]) {
-    emb_load_opts oo = {.diag = on_ownership_diag};
+    emb_load_opts oo = {.diag = cli_print_diag};
     st = emb_ownership_load(a.values[O_OWNERSHIP], &oo, &cfg.ownership);
     if (st != EMB_OK) {
       fprintf(stderr,

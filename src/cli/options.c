@@ -128,3 +128,32 @@ char *cli_read_all(FILE *f, size_t max, size_t *len) {
   free(buf);
   return NULL;
 }
+
+int cli_split_names(const char *s, char **buf, const char **out, size_t max) {
+  *buf = strdup(s);
+  if (*buf == NULL) return -1;
+  size_t n = 0;
+  char *save = NULL;
+  for (char *t = strtok_r(*buf, ", ", &save); t;
+       t = strtok_r(NULL, ", ", &save)) {
+    if (n == max) return -1;
+    out[n++] = t;
+  }
+  return (int)n;
+}
+
+int cli_check_regimes(const char *cmd, const emb_ruleset *rs,
+                      const char *const *names, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (emb_ruleset_regime_find(rs, names[i]) >= 0) continue;
+    fprintf(stderr,
+            "embargo %s: --regime: no rule pack of regime '%s'; the rules "
+            "have:",
+            cmd, names[i]);
+    for (size_t g = 0; g < emb_ruleset_regime_count(rs); g++)
+      fprintf(stderr, "%s %s", g ? "," : "", emb_ruleset_regime_name(rs, g));
+    fprintf(stderr, "\n");
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}

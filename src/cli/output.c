@@ -19,6 +19,12 @@ static void on_diag(void *ud, const char *sev, const char *file, long line,
   else
     d->warnings++;
   if (!is_error && !d->verbose) return;
+  cli_print_diag(NULL, sev, file, line, msg);
+}
+
+void cli_print_diag(void *ud, const char *sev, const char *file, long line,
+                    const char *msg) {
+  (void)ud;
   if (line > 0)
     fprintf(stderr, "embargo: %s: %s:%ld: %s\n", sev, file, line, msg);
   else

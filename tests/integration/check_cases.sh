@@ -8,15 +8,6 @@ if ! ls "$RULES"/us-ear/*.jsonl >/dev/null 2>&1; then
   exit 77
 fi
 
-# check WANT_EXIT JSON [OPTIONS...]: runs embargo check on the transaction.
-check() {
-  want=$1
-  txn=$2
-  shift 2
-  printf '%s\n' "$txn" >"$TMP/txn.json"
-  expect_rc "$want" $E check --format json "$@" "$TMP/txn.json"
-}
-
 # Reasons of the US-EAR regime with a given rule id.
 has_rule() { jq_true "[.regimes[0].reasons[] | select(.rule == \"$1\" and .determination == \"$2\")] | length >= 1"; }
 no_rule() { jq_true "[.regimes[0].reasons[] | select(.rule == \"$1\")] | length == 0"; }

@@ -23,6 +23,16 @@ expect_rc() {
   [ "$rc" = "$want" ] || fail "exit $rc, wanted $want: $* ($(head -c 300 "$TMP/err"))"
 }
 
+# check WANT_EXIT JSON [OPTIONS...]: runs embargo check --format json on
+# the transaction (written to $TMP/txn.json), wanting that exit code.
+check() {
+  want=$1
+  txn=$2
+  shift 2
+  printf '%s\n' "$txn" >"$TMP/txn.json"
+  expect_rc "$want" $E check --format json "$@" "$TMP/txn.json"
+}
+
 # jq_true FILTER [FILE]: the jq filter must print true for the JSON output.
 jq_true() {
   f=${2:-$TMP/out}

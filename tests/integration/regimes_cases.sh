@@ -10,14 +10,6 @@ if ! ls "$RULES"/nl/*.jsonl "$RULES"/jp/*.jsonl "$RULES"/cn/*.jsonl >/dev/null 2
   exit 77
 fi
 
-# check WANT_EXIT JSON [OPTIONS...]: runs embargo check on the transaction.
-check() {
-  want=$1
-  txn=$2
-  shift 2
-  printf '%s\n' "$txn" >"$TMP/txn.json"
-  expect_rc "$want" $E check --format json "$@" "$TMP/txn.json"
-}
 # The result of one regime.
 R() { printf '(.regimes[] | select(.regime == "%s"))' "$1"; }
 # regime REGIME DETERMINATION

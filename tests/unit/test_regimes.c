@@ -17,6 +17,7 @@
 /* cmocka.h needs the standard headers above. */
 #include <cmocka.h>
 
+#include "diag_log.h"
 #include "embargo/embargo.h"
 #include "embargo/ownership.h"
 
@@ -29,8 +30,7 @@ typedef struct fixture {
 static fixture F;
 
 static void data_path(char *out, size_t n, const char *rel) {
-  const char *dir = getenv("EMBARGO_TEST_DATA");
-  snprintf(out, n, "%s/%s", dir ? dir : "tests/data", rel);
+  env_path(out, n, "EMBARGO_TEST_DATA", "tests/data", rel);
 }
 
 static int setup(void **state) {
@@ -393,27 +393,6 @@ static void write_text(const char *path, const char *text) {
   assert_non_null(f);
   fputs(text, f);
   fclose(f);
-}
-
-typedef struct diag_rec {
-  long line;
-  char msg[400];
-} diag_rec;
-typedef struct diags {
-  diag_rec d[16];
-  size_t n;
-} diags;
-
-static void on_diag(void *ud, const char *sev, const char *file, long line,
-                    const char *msg) {
-  (void)sev;
-  (void)file;
-  diags *D = ud;
-  if (D->n < 16) {
-    D->d[D->n].line = line;
-    snprintf(D->d[D->n].msg, sizeof(D->d[D->n].msg), "%s", msg);
-    D->n++;
-  }
 }
 
 /* The ownership file: the owners of a party the transaction names

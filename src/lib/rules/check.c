@@ -160,6 +160,16 @@ size_t emb__add_item_reasons(emb__ectx *c, const emb__rule *r, emb_outcome o,
   return c->n_reasons - before;
 }
 
+int emb__reason_set_parties(emb__ectx *c, emb_reason *q, const size_t *parties,
+                            size_t n) {
+  size_t *pi = alloc(c, n * sizeof(*pi));
+  if (pi == NULL) return -1;
+  memcpy(pi, parties, n * sizeof(*pi));
+  q->party_indexes = pi;
+  q->n_party_indexes = n;
+  return 0;
+}
+
 size_t emb__party_hits(const emb__ectx *c, uint8_t roles,
                        int (*keep)(const emb_party_hit *h, const void *arg),
                        const void *arg, const emb_party_hit **out, size_t cap) {

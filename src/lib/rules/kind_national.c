@@ -29,15 +29,26 @@ typedef struct p_codes {
   char missing[48];        /* "classification.NL" */
 } p_codes;
 
+/* A rule's code: "none" stands for no entry, so no rule can name it. */
 static int is_code(const char *s, size_t n) {
-  if (n == 0 || n > 40) return 0;
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f) return 0;
-  return strcmp(s, "none") != 0;
+  return emb__is_list_code(s, n) && strcmp(s, "none") != 0;
 }
 
-static emb_status parse_common(emb__pctx *c, json_t *p, p_codes *x,
-                               int revocation) {
+/* The params of both kinds: control_list takes "activities",
+ * licence_revocation "granted_before". */
+static emb_status parse_codes(emb__pctx *c, json_t *p, int revocation,
+                              void **out) {
+  static const char *const list_keys[] = {
+      "scheme",     "codes", "destinations",  "from",
+      "activities", "note",  "determination", NULL};
+  static const char *const revocation_keys[] = {
+      "scheme", "codes",          "destinations",  "from",
+      "note",   "granted_before", "determination", NULL};
+  emb_status st =
+      emb__p_keys(c, "", p, revocation ? revocation_keys : list_keys);
+  if (st != EMB_OK) return st;
+  p_codes *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
+  if (x == NULL) return EMB_ENOMEM;
   json_t *v = json_object_get(p, "scheme");
   if (v == NULL) return emb__perr(c, "scheme", "missing (e.g. \"NL\")");
   if (!json_is_string(v) ||
@@ -45,8 +56,7 @@ static emb_status parse_common(emb__pctx *c, json_t *p, p_codes *x,
     return emb__perr(c, "scheme",
                      "not a scheme (upper-case letters, digits or '-', e.g. "
                      "\"NL\", \"JP\", \"EU\")");
-  emb_status st = emb__p_string(c, "scheme", v, 16, &x->scheme);
-  if (st != EMB_OK) return st;
+  if ((st = emb__p_string(c, "scheme", v, 16, &x->scheme)) != EMB_OK) return st;
   emb__fmt(x->missing, sizeof(x->missing), "classification.%s", x->scheme);
   v = json_object_get(p, "codes");
   if (v == NULL) return emb__perr(c, "codes", "missing");
@@ -66,40 +76,26 @@ static emb_status parse_common(emb__pctx *c, json_t *p, p_codes *x,
   if (!revocation && (st = emb__p_activities(c, p, 0, &x->activities,
                                              &x->n_activities)) != EMB_OK)
     return st;
-  if ((st = emb__p_determination(c, p, &x->outcome)) != EMB_OK) return st;
-  return emb__p_note(c, p, &x->note);
-}
-
-emb_status emb__parse_control_list(emb__pctx *c, json_t *p, void **out) {
-  static const char *const keys[] = {
-      "scheme",     "codes", "destinations",  "from",
-      "activities", "note",  "determination", NULL};
-  emb_status st = emb__p_keys(c, "", p, keys);
-  if (st != EMB_OK) return st;
-  p_codes *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
-  if (x == NULL) return EMB_ENOMEM;
-  memset(x, 0, sizeof(*x));
-  if ((st = parse_common(c, p, x, 0)) != EMB_OK) return st;
-  *out = x;
-  return EMB_OK;
-}
-
-emb_status emb__parse_licence_revocation(emb__pctx *c, json_t *p, void **out) {
-  static const char *const keys[] = {"scheme",        "codes", "destinations",
-                                     "from",          "note",  "granted_before",
-                                     "determination", NULL};
-  emb_status st = emb__p_keys(c, "", p, keys);
-  if (st != EMB_OK) return st;
-  p_codes *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
-  if (x == NULL) return EMB_ENOMEM;
-  memset(x, 0, sizeof(*x));
-  if ((st = parse_common(c, p, x, 1)) != EMB_OK) return st;
-  json_t *v = json_object_get(p, "granted_before");
-  if (v == NULL) return emb__perr(c, "granted_before", "missing");
-  if ((st = emb__p_date(c, "granted_before", v, &x->granted_before)) != EMB_OK)
+  if (revocation) {
+    v = json_object_get(p, "granted_before");
+    if (v == NULL) return emb__perr(c, "granted_before", "missing");
+    if ((st = emb__p_date(c, "granted_before", v, &x->granted_before)) !=
+        EMB_OK)
+      return st;
+  }
+  if ((st = emb__p_determination(c, p, &x->outcome)) != EMB_OK ||
+      (st = emb__p_note(c, p, &x->note)) != EMB_OK)
     return st;
   *out = x;
   return EMB_OK;
+}
+
+emb_status emb__parse_control_list(emb__pctx *c, json_t *p, void **out) {
+  return parse_codes(c, p, 0, out);
+}
+
+emb_status emb__parse_licence_revocation(emb__pctx *c, json_t *p, void **out) {
+  return parse_codes(c, p, 1, out);
 }
 
 /* 1 when the item's code is one of the rule's codes or a sub-entry of one

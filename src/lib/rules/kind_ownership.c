@@ -44,7 +44,6 @@ emb_status emb__parse_ownership(emb__pctx *c, json_t *p, void **out) {
   if (st != EMB_OK) return st;
   p_own *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
   if (x == NULL) return EMB_ENOMEM;
-  memset(x, 0, sizeof(*x));
   json_t *v;
   if ((st = emb__p_lists(c, p, &x->lists, &x->n_lists)) != EMB_OK) return st;
   v = json_object_get(p, "threshold_pct");
@@ -54,22 +53,13 @@ emb_status emb__parse_ownership(emb__pctx *c, json_t *p, void **out) {
   if (x->threshold <= 0)
     return emb__perr(c, "threshold_pct", "must be more than 0");
   x->aggregate = 1;
-  if ((v = json_object_get(p, "aggregate")) &&
-      (st = emb__p_bool(c, "aggregate", v, &x->aggregate)) != EMB_OK)
+  if ((st = emb__p_opt_bool(c, p, "aggregate", &x->aggregate)) != EMB_OK)
     return st;
-  x->roles = EMB__ROLES_ALL;
-  if ((v = json_object_get(p, "roles")) &&
-      (st = emb__p_roles(c, "roles", v, &x->roles)) != EMB_OK)
-    return st;
-  x->items.mode = EMB__ITEMS_ALL;
-  if ((v = json_object_get(p, "items")) &&
-      (st = emb__p_items(c, "items", v, &x->items)) != EMB_OK)
-    return st;
-  if ((v = json_object_get(p, "use_entry_terms")) &&
-      (st = emb__p_bool(c, "use_entry_terms", v, &x->use_entry_terms)) !=
-          EMB_OK)
-    return st;
-  if ((st = emb__p_determination(c, p, &x->outcome)) != EMB_OK ||
+  if ((st = emb__p_opt_roles(c, p, &x->roles)) != EMB_OK ||
+      (st = emb__p_opt_items(c, p, &x->items)) != EMB_OK ||
+      (st = emb__p_opt_bool(c, p, "use_entry_terms", &x->use_entry_terms)) !=
+          EMB_OK ||
+      (st = emb__p_determination(c, p, &x->outcome)) != EMB_OK ||
       (st = emb__p_note(c, p, &x->note)) != EMB_OK)
     return st;
   *out = x;
@@ -220,12 +210,69 @@ static double owned(walk *w, const char *name, size_t len,
   return total;
 }
 
+/* The reasons of party p, caught with `share` through w's chain: one per
+ * item group, each with the chain (copied: names point into the
+ * transaction or the ownership file, which the determination outlives). */
+static void add_caught(emb__ectx *c, const emb__rule *r, const p_own *x,
+                       const walk *w, size_t p, double share) {
+  size_t before = c->n_reasons;
+  emb__add_item_reasons(c, r, x->outcome, &x->items, w->hits, w->n_hits);
+  emb_owner_link *chain =
+      emb__arena_alloc(&c->d->arena, w->n_links * sizeof(*chain));
+  if (chain == NULL) {
+    c->st = EMB_ENOMEM;
+    return;
+  }
+  /* Links were recorded bottom-up; show them from the party. */
+  for (size_t i = 0; i < w->n_links; i++) {
+    emb_owner_link *l = &chain[i];
+    *l = w->links[w->n_links - 1 - i];
+    l->owned = emb__arena_strndup(&c->d->arena, l->owned, strlen(l->owned));
+    l->owner = emb__arena_strndup(&c->d->arena, l->owner, strlen(l->owner));
+    if (l->owned == NULL || l->owner == NULL) {
+      c->st = EMB_ENOMEM;
+      return;
+    }
+  }
+  for (size_t i = before; i < c->n_reasons; i++) {
+    emb_reason *q = &c->reasons[i];
+    if (emb__reason_set_parties(c, q, &p, 1) != 0) return;
+    q->chain = chain;
+    q->n_chain = w->n_links;
+    q->owned_pct = share;
+    q->note = x->note;
+    if (x->use_entry_terms && w->n_hits) {
+      const emb_entity *e = w->hits[0]->entity;
+      if (e->license_policy) q->policy = e->license_policy;
+      q->requirement = e->license_requirement;
+    }
+  }
+}
+
+/* Not caught by the owners examined, but some were not examined: no
+ * answer rather than a clean one. */
+static void add_cut(emb__ectx *c, const emb__rule *r, size_t p, double share) {
+  emb_reason *q = emb__add_reason(c, r, EMB_CANNOT_DETERMINE, NULL, 0, NULL, 0);
+  if (q == NULL || emb__reason_set_parties(c, q, &p, 1) != 0) return;
+  q->missing = "owners";
+  q->detail =
+      "the chain of owners is deeper than 8 levels or has more companies "
+      "than embargo examines for one party; the owners beyond were not "
+      "examined";
+  q->owned_pct = share;
+}
+
 void emb__eval_ownership(emb__ectx *c, const emb__rule *r) {
   const p_own *x = r->params;
   if (c->ix == NULL) return; /* listed_party rules say nobody was screened */
   for (size_t p = 0; p < c->n_parties && c->st == EMB_OK; p++) {
     const emb__txn_party *tp = &c->t->parties[p];
     if (!(x->roles & (1u << tp->role))) continue;
+    /* Most parties have no known owners: nothing to walk. */
+    const emb__own *file =
+        tp->n_owners ? NULL
+                     : emb__own_find(c->ownership, tp->name, tp->name_len);
+    if (tp->n_owners == 0 && file == NULL) continue;
     /* A party that is itself on one of the lists is the listed-party
      * rule's; the ownership rule is for the unlisted. */
     int direct = 0;
@@ -244,67 +291,12 @@ void emb__eval_ownership(emb__ectx *c, const emb__rule *r) {
     w->party = p;
     double share = tp->n_owners ? owned(w, tp->name, tp->name_len, tp->owners,
                                         tp->n_owners, "transaction")
-                                : owned_by_file(w, tp->name, tp->name_len);
-    if (c->st == EMB_OK && share < x->threshold - 1e-9 && w->cut) {
-      /* Not caught by the owners examined, but some were not: no answer
-       * rather than a clean one. */
-      size_t one = p;
-      emb_reason *q =
-          emb__add_reason(c, r, EMB_CANNOT_DETERMINE, NULL, 0, NULL, 0);
-      size_t *pi = emb__arena_alloc(&c->d->arena, sizeof(*pi));
-      if (q && pi) {
-        *pi = one;
-        q->party_indexes = pi;
-        q->n_party_indexes = 1;
-        q->missing = "owners";
-        q->detail =
-            "the chain of owners is deeper than 8 levels or has more "
-            "companies than embargo examines for one party; the owners "
-            "beyond were not examined";
-        q->owned_pct = share;
-      } else if (pi == NULL) {
-        c->st = EMB_ENOMEM;
-      }
-    }
-    if (c->st == EMB_OK && share >= x->threshold - 1e-9 && w->n_links) {
-      size_t before = c->n_reasons;
-      emb__add_item_reasons(c, r, x->outcome, &x->items, w->hits, w->n_hits);
-      emb_owner_link *chain =
-          emb__arena_alloc(&c->d->arena, w->n_links * sizeof(*chain));
-      size_t *pi = emb__arena_alloc(&c->d->arena, sizeof(*pi));
-      if (chain == NULL || pi == NULL) {
-        c->st = EMB_ENOMEM;
-      } else {
-        /* Links were recorded bottom-up; show them from the party. */
-        for (size_t i = 0; i < w->n_links; i++)
-          chain[i] = w->links[w->n_links - 1 - i];
-        for (size_t i = 0; i < w->n_links; i++) {
-          emb_owner_link *l = &chain[i];
-          /* Names point into the transaction or the ownership file:
-           * copy them, the determination outlives the transaction. */
-          l->owned =
-              emb__arena_strndup(&c->d->arena, l->owned, strlen(l->owned));
-          l->owner =
-              emb__arena_strndup(&c->d->arena, l->owner, strlen(l->owner));
-          if (l->owned == NULL || l->owner == NULL) c->st = EMB_ENOMEM;
-        }
-        *pi = p;
-      }
-      for (size_t i = before; i < c->n_reasons && c->st == EMB_OK; i++) {
-        emb_reason *q = &c->reasons[i];
-        q->chain = chain;
-        q->n_chain = w->n_links;
-        q->owned_pct = share;
-        q->note = x->note;
-        q->party_indexes = pi;
-        q->n_party_indexes = 1;
-        if (x->use_entry_terms && w->n_hits) {
-          const emb_entity *e = w->hits[0]->entity;
-          if (e->license_policy) q->policy = e->license_policy;
-          q->requirement = e->license_requirement;
-        }
-      }
-    }
+                                : owned(w, tp->name, tp->name_len, file->owners,
+                                        file->n_owners, "ownership file");
+    int caught = share >= x->threshold - 1e-9;
+    if (c->st == EMB_OK && !caught && w->cut) add_cut(c, r, p, share);
+    if (c->st == EMB_OK && caught && w->n_links)
+      add_caught(c, r, x, w, p, share);
     free(w);
   }
 }

@@ -46,26 +46,13 @@ emb_status emb__parse_listed_party(emb__pctx *c, json_t *p, void **out) {
   if (st != EMB_OK) return st;
   p_listed *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
   if (x == NULL) return EMB_ENOMEM;
-  json_t *v;
-  if ((st = emb__p_lists(c, p, &x->lists, &x->n_lists)) != EMB_OK) return st;
-  x->roles = EMB__ROLES_ALL;
-  if ((v = json_object_get(p, "roles")) &&
-      (st = emb__p_roles(c, "roles", v, &x->roles)) != EMB_OK)
-    return st;
-  v = json_object_get(p, "determination");
-  if (v == NULL) return emb__perr(c, "determination", "missing");
-  if ((st = emb__p_outcome(c, "determination", v, &x->outcome)) != EMB_OK)
-    return st;
-  x->items.mode = EMB__ITEMS_ALL;
-  if ((v = json_object_get(p, "items")) &&
-      (st = emb__p_items(c, "items", v, &x->items)) != EMB_OK)
-    return st;
-  if ((v = json_object_get(p, "use_entry_terms")) &&
-      (st = emb__p_bool(c, "use_entry_terms", v, &x->use_entry_terms)) !=
-          EMB_OK)
-    return st;
-  if ((v = json_object_get(p, "note")) &&
-      (st = emb__p_string(c, "note", v, 2000, &x->note)) != EMB_OK)
+  if ((st = emb__p_lists(c, p, &x->lists, &x->n_lists)) != EMB_OK ||
+      (st = emb__p_opt_roles(c, p, &x->roles)) != EMB_OK ||
+      (st = emb__p_determination(c, p, &x->outcome)) != EMB_OK ||
+      (st = emb__p_opt_items(c, p, &x->items)) != EMB_OK ||
+      (st = emb__p_opt_bool(c, p, "use_entry_terms", &x->use_entry_terms)) !=
+          EMB_OK ||
+      (st = emb__p_note(c, p, &x->note)) != EMB_OK)
     return st;
   *out = x;
   return EMB_OK;
@@ -262,15 +249,8 @@ void emb__eval_informed_party(emb__ectx *c, const emb__rule *r) {
     emb_reason *q = &c->reasons[i];
     q->matched = named;
     /* The parties a letter names may have no screening hit: list them. */
-    if (q->n_party_indexes < n_parties) {
-      size_t *pi = emb__arena_alloc(&c->d->arena, n_parties * sizeof(*pi));
-      if (pi == NULL) {
-        c->st = EMB_ENOMEM;
-        return;
-      }
-      memcpy(pi, parties, n_parties * sizeof(*pi));
-      q->party_indexes = pi;
-      q->n_party_indexes = n_parties;
-    }
+    if (q->n_party_indexes < n_parties &&
+        emb__reason_set_parties(c, q, parties, n_parties) != 0)
+      return;
   }
 }

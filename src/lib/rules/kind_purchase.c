@@ -32,7 +32,6 @@ emb_status emb__parse_purchase_ban(emb__pctx *c, json_t *p, void **out) {
   if (st != EMB_OK) return st;
   p_purchase *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
   if (x == NULL) return EMB_ENOMEM;
-  memset(x, 0, sizeof(*x));
   json_t *v = json_object_get(p, "buyer_flags");
   if (v == NULL)
     return emb__perr(c, "buyer_flags", "missing (e.g. [\"ciio\"])");
@@ -161,15 +160,8 @@ void emb__eval_purchase_ban(emb__ectx *c, const emb__rule *r) {
       for (size_t i = 0; i < n_items; i++) items[i] = i;
     }
     emb_reason *q = emb__add_reason(c, r, x->outcome, items, n_items, NULL, 0);
-    if (q == NULL) return;
-    size_t *pi = emb__arena_alloc(&c->d->arena, n_parties * sizeof(*pi));
-    if (pi == NULL) {
-      c->st = EMB_ENOMEM;
+    if (q == NULL || emb__reason_set_parties(c, q, parties, n_parties) != 0)
       return;
-    }
-    memcpy(pi, parties, n_parties * sizeof(*pi));
-    q->party_indexes = pi;
-    q->n_party_indexes = n_parties;
     q->matched = named;
     q->note = x->note;
     if (n_parties > n_buyers) return; /* the seller decided every item */

@@ -220,7 +220,6 @@ emb_status emb__parse_end_use(emb__pctx *c, json_t *p, void **out) {
   if (st != EMB_OK) return st;
   p_end_use *x = emb__arena_alloc(&c->rs->arena, sizeof(*x));
   if (x == NULL) return EMB_ENOMEM;
-  memset(x, 0, sizeof(*x));
   json_t *v = json_object_get(p, "from");
   if (v) {
     if ((st = emb__p_dest(c, "from", v, &x->from)) != EMB_OK) return st;

@@ -241,13 +241,8 @@ emb_status emb__parse_fdp(emb__pctx *c, json_t *p, void **out) {
                            &x->footnotes, &x->n_footnotes)) != EMB_OK)
     return st;
   if (x->n_footnotes == 0) return emb__perr(c, "footnotes", "empty");
-  x->roles = EMB__ROLES_ALL;
-  if ((v = json_object_get(p, "roles")) &&
-      (st = emb__p_roles(c, "roles", v, &x->roles)) != EMB_OK)
-    return st;
-  x->items.mode = EMB__ITEMS_ALL;
-  if ((v = json_object_get(p, "items")) &&
-      (st = emb__p_items(c, "items", v, &x->items)) != EMB_OK)
+  if ((st = emb__p_opt_roles(c, p, &x->roles)) != EMB_OK ||
+      (st = emb__p_opt_items(c, p, &x->items)) != EMB_OK)
     return st;
   if ((v = json_object_get(p, "savings_until")) && !json_is_null(v) &&
       (st = emb__p_date(c, "savings_until", v, &x->savings_until)) != EMB_OK)

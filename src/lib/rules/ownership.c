@@ -196,7 +196,6 @@ static emb_status company(octx *c, json_t *j) {
   for (size_t i = 0; i < n; i++) {
     json_t *w = json_array_get(ows, i);
     emb__txn_owner *x = &e->owners[i];
-    memset(x, 0, sizeof(*x));
     x->country = -1;
     char f[64];
     snprintf(f, sizeof(f), "owners[%zu]", i);

@@ -67,6 +67,13 @@ int emb__is_code(const char *s, size_t n) {
   return 1;
 }
 
+int emb__is_list_code(const char *s, size_t n) {
+  if (n == 0 || n > 40) return 0;
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f) return 0;
+  return 1;
+}
+
 emb_status emb__p_keys(emb__pctx *c, const char *field, json_t *obj,
                        const char *const *allowed) {
   const char *k;
@@ -390,4 +397,22 @@ emb_status emb__p_lists(emb__pctx *c, json_t *params, const char ***out,
                                  "a list code (e.g. \"EL\")", out, n);
   if (st == EMB_OK && *n == 0) st = emb__perr(c, "lists", "empty");
   return st;
+}
+
+emb_status emb__p_opt_roles(emb__pctx *c, json_t *params, uint8_t *out) {
+  json_t *v = json_object_get(params, "roles");
+  *out = EMB__ROLES_ALL;
+  return v ? emb__p_roles(c, "roles", v, out) : EMB_OK;
+}
+
+emb_status emb__p_opt_items(emb__pctx *c, json_t *params, emb__items *out) {
+  json_t *v = json_object_get(params, "items");
+  out->mode = EMB__ITEMS_ALL;
+  return v ? emb__p_items(c, "items", v, out) : EMB_OK;
+}
+
+emb_status emb__p_opt_bool(emb__pctx *c, json_t *params, const char *field,
+                           int *out) {
+  json_t *v = json_object_get(params, field);
+  return v ? emb__p_bool(c, field, v, out) : EMB_OK;
 }

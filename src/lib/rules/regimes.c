@@ -22,7 +22,6 @@ static emb_status cond(emb__pctx *c, const char *field, json_t *o,
   static const char *const keys[] = {
       "always",          "from",       "to",  "origin",
       "party_countries", "activities", "why", NULL};
-  memset(out, 0, sizeof(*out));
   if (!json_is_object(o)) return emb__perr(c, field, "not an object");
   emb_status st = emb__p_keys(c, field, o, keys);
   if (st != EMB_OK) return st;

@@ -318,6 +318,15 @@ emb_status emb__p_activities(emb__pctx *c, json_t *params, int required,
                              const char ***out, size_t *n);
 emb_status emb__p_lists(emb__pctx *c, json_t *params, const char ***out,
                         size_t *n);
+/* Optional "roles" (default the four parties to an export), "items"
+ * (default all, text untouched) and a boolean (out untouched when absent). */
+emb_status emb__p_opt_roles(emb__pctx *c, json_t *params, uint8_t *out);
+emb_status emb__p_opt_items(emb__pctx *c, json_t *params, emb__items *out);
+emb_status emb__p_opt_bool(emb__pctx *c, json_t *params, const char *field,
+                           int *out);
+/* A control-list code: printable ASCII without spaces, 1 to 40 bytes
+ * ("3B001.f.4", "7(18)", "CN-GA.5"). */
+int emb__is_list_code(const char *s, size_t n);
 /* A lower-case identifier [a-z0-9_]+ (end uses, activities). */
 int emb__is_ident(const char *s, size_t n);
 /* A list code or symbol [A-Z0-9-]+ (lists, exceptions). */
@@ -494,6 +503,10 @@ static inline int emb__hit_counts(const emb_party_hit *h) {
 size_t emb__party_hits(const emb__ectx *c, uint8_t roles,
                        int (*keep)(const emb_party_hit *h, const void *arg),
                        const void *arg, const emb_party_hit **out, size_t cap);
+/* Sets the transaction parties reason q concerns (copied into the
+ * determination); on out of memory sets c->st and returns -1. */
+int emb__reason_set_parties(emb__ectx *c, emb_reason *q, const size_t *parties,
+                            size_t n);
 /* At most this many hits behind one reason. */
 #define EMB__MAX_REASON_HITS 1024
 

@@ -67,15 +67,6 @@ static emb_status country(pctx *c, const char *field, json_t *v, int *out) {
   return EMB_OK;
 }
 
-/* A control-list code: printable ASCII without spaces, e.g. "3B001.l",
- * "7(18)", "none". */
-static int is_list_code(const char *s, size_t n) {
-  if (n == 0 || n > MAX_ECCN) return 0;
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f) return 0;
-  return 1;
-}
-
 static emb_status classification(pctx *c, const char *where, json_t *v,
                                  emb__txn_item *it) {
   char f[96];
@@ -103,7 +94,7 @@ static emb_status classification(pctx *c, const char *where, json_t *v,
     char g[128];
     emb__fmt(g, sizeof(g), "%s.%s", f, k);
     if (!json_is_string(x) ||
-        !is_list_code(json_string_value(x), json_string_length(x)))
+        !emb__is_list_code(json_string_value(x), json_string_length(x)))
       return fail(c, EMB_ETXN,
                   "%s: not a control-list code (printable, no spaces, at "
                   "most %d bytes; \"none\" when the item is on no entry)",
@@ -229,7 +220,6 @@ static emb_status owners(pctx *c, const char *where, json_t *v, int depth,
   for (size_t i = 0; i < n; i++) {
     json_t *o = json_array_get(v, i);
     emb__txn_owner *w = &os[i];
-    memset(w, 0, sizeof(*w));
     w->country = -1;
     char at[160], g[192];
     emb__fmt(at, sizeof(at), "%s[%zu]", f, i);
@@ -359,7 +349,6 @@ static emb_status licences(pctx *c, json_t *v) {
   for (size_t i = 0; i < n; i++) {
     json_t *o = json_array_get(v, i);
     emb__txn_licence *l = &t->licences[i];
-    memset(l, 0, sizeof(*l));
     char at[32], f[64];
     emb__fmt(at, sizeof(at), "licences[%zu]", i);
     if (!json_is_object(o)) return fail(c, EMB_ETXN, "%s: not an object", at);
